@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs the example stack on this machine: the orders API and the worker, sharing the embedded
+# SQLite database (or PostgreSQL when DATABASE_URL is set) and the local Redis.
+# Ctrl-C (or SIGTERM) shuts both down gracefully; the script exits with the first non-zero code.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/setup.sh
+export TURBO_TELEMETRY_DISABLED=1
+pnpm exec turbo run build --filter=@shipshape/example-api --filter=@shipshape/example-worker \
+  --output-logs=errors-only
+
+export NODE_ENV=${NODE_ENV:-development}
+export DATABASE_FILE=${DATABASE_FILE:-$PWD/.data/demo.sqlite}
+api_port=${SERVER_PORT:-3000}
+api_admin_port=${API_ADMIN_PORT:-9464}
+worker_admin_port=${WORKER_ADMIN_PORT:-9465}
+
+node apps/api/dist/migrate.js
+
+(cd apps/api && exec env SERVER_PORT="$api_port" ADMIN_PORT="$api_admin_port" \
+  node --import ./dist/telemetry.js dist/main.js) &
+api=$!
+(cd apps/worker && exec env ADMIN_PORT="$worker_admin_port" \
+  node --import ./dist/telemetry.js dist/main.js) &
+worker=$!
+
+stop() {
+  kill -TERM "$api" "$worker" 2>/dev/null || true
+}
+trap stop INT TERM
+
+ready() { node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$1"; }
+for _ in $(seq 1 100); do
+  if ready "http://127.0.0.1:$api_admin_port/readyz" && ready "http://127.0.0.1:$worker_admin_port/readyz"; then
+    cat <<MSG
+
+shipshape demo is up (Ctrl-C stops it gracefully):
+  orders API        http://127.0.0.1:$api_port/v1/orders
+  API admin         http://127.0.0.1:$api_admin_port/readyz  /metrics  /admin/info
+  worker admin      http://127.0.0.1:$worker_admin_port/readyz  /metrics  /admin/info
+try:
+  curl -si -X POST http://127.0.0.1:$api_port/v1/orders -H 'content-type: application/json' \\
+    -d '{"customer_email":"a@b.co","items":[{"sku":"SKU-1","quantity":2,"unit_price_cents":1999}]}'
+
+MSG
+    break
+  fi
+  if ! kill -0 "$api" 2>/dev/null || ! kill -0 "$worker" 2>/dev/null; then break; fi
+  sleep 0.1
+done
+
+# Whichever ends first (or a signal), the other is stopped too, gracefully.
+set +e
+wait -n "$api" "$worker"
+stop
+wait "$api"
+api_code=$?
+wait "$worker"
+worker_code=$?
+if [ "$api_code" -ne 0 ]; then exit "$api_code"; fi
+exit "$worker_code"

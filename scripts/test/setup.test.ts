@@ -1,0 +1,79 @@
+import { createConnection } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { execFileAsync, readRepoFile, repoRoot } from './repo.js';
+
+async function runSetup(): Promise<string> {
+  const { stdout } = await execFileAsync('bash', ['scripts/setup.sh'], {
+    cwd: repoRoot,
+    timeout: 240_000,
+  });
+  return stdout;
+}
+
+async function gitState(): Promise<string> {
+  const { stdout } = await execFileAsync('git', ['status', '--porcelain', '--untracked-files=no'], {
+    cwd: repoRoot,
+  });
+  return stdout;
+}
+
+function redisPing(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host: '127.0.0.1', port: 6379 }, () =>
+      socket.write('PING\r\n'),
+    );
+    socket.setTimeout(2000, () =>
+      socket.destroy(new Error('redis did not answer PING within 2 s')),
+    );
+    socket.once('data', (data) => {
+      resolve(data.toString().trim());
+      socket.end();
+    });
+    socket.once('error', reject);
+  });
+}
+
+describe('scripts/setup.sh', () => {
+  it('is idempotent: a second run succeeds, reports every step as already done and changes no tracked file', async () => {
+    const before = await gitState();
+    await runSetup();
+    const second = await runSetup();
+
+    for (const step of [
+      'pnpm 12.4.2: already installed',
+      'dependencies: already installed',
+      'redis on 127.0.0.1:6379: already answering',
+      'postgresql on 127.0.0.1:5432: already answering',
+      "postgresql database 'test': already exists",
+      'promtool: already installed',
+      'kubectl: already installed',
+    ]) {
+      expect(second).toContain(`setup: ${step}`);
+    }
+    expect(second).not.toMatch(/: (installed|started|created)/);
+    expect(await gitState()).toBe(before);
+  });
+
+  it('leaves Redis and PostgreSQL answering on their standard local ports', async () => {
+    expect(await redisPing()).toBe('+PONG');
+    const { stdout } = await execFileAsync('psql', [
+      '-h',
+      '127.0.0.1',
+      '-U',
+      'postgres',
+      '-d',
+      'test',
+      '-tAc',
+      'select 42',
+    ]);
+    expect(stdout.trim()).toBe('42');
+  });
+
+  it('pins the pnpm it installs to packageManager', async () => {
+    const { stdout } = await execFileAsync('pnpm', ['--version'], { cwd: repoRoot });
+    const { packageManager } = JSON.parse(readRepoFile('package.json')) as {
+      packageManager: string;
+    };
+    expect(`pnpm@${stdout.trim()}`).toBe(packageManager);
+  });
+});
