@@ -1,0 +1,54 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CONTENT_TYPES } from './format.js';
+import type { ExpositionFormat } from './format.js';
+import { negotiateFormat } from './negotiate.js';
+import type { LoggerLike } from './types.js';
+
+export type MetricsHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+type Serialize = (format: ExpositionFormat, write: (chunk: string) => void) => Promise<void>;
+
+/** node:http handler for `/metrics`: negotiates the format and streams the output in slices. */
+export function createMetricsHandler(
+  serialize: Serialize,
+  logger: LoggerLike | undefined,
+): MetricsHandler {
+  return (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
+      res.end('metrics: only GET and HEAD are supported\n');
+      return;
+    }
+    const format = negotiateFormat(req.headers.accept);
+    if (req.method === 'HEAD') {
+      res.writeHead(200, { 'content-type': CONTENT_TYPES[format], 'cache-control': 'no-store' });
+      res.end();
+      return;
+    }
+    let started = false;
+    serialize(format, (chunk) => {
+      if (!started) {
+        started = true;
+        res.writeHead(200, { 'content-type': CONTENT_TYPES[format], 'cache-control': 'no-store' });
+      }
+      if (!res.destroyed) res.write(chunk);
+    }).then(
+      () => {
+        res.end();
+      },
+      (error: unknown) => {
+        logger?.error('metrics: scrape failed; the /metrics response is incomplete', {
+          err: error,
+        });
+        if (started) {
+          res.destroy(error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(
+          `metrics: scrape failed: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
+      },
+    );
+  };
+}

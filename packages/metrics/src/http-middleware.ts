@@ -1,0 +1,99 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sampledTraceId } from './exemplar.js';
+import type { InstrumentFactory } from './instruments.js';
+import { expressRouteTemplate } from './route.js';
+
+/** Options for `httpMiddleware`. Every field is optional; defaults are in HTTP_DEFAULTS. */
+export interface HttpMiddlewareOptions {
+  /** Request paths (without query string) that are not measured. */
+  readonly excludePaths?: readonly string[];
+  /** The `http_route` value for requests no route matched (404s, static files, probes of scanners). */
+  readonly unmatchedRoute?: string;
+  /** Histogram bucket bounds in seconds. */
+  readonly buckets?: readonly number[];
+  /** Returns the route template; default reads Express's `req.baseUrl` + `req.route.path`. */
+  readonly getRoute?: (req: IncomingMessage, res: ServerResponse) => string | undefined;
+}
+
+export const HTTP_DEFAULTS = {
+  excludePaths: ['/metrics', '/livez', '/readyz', '/startupz', '/healthz'],
+  unmatchedRoute: 'unmatched',
+  // OpenTelemetry's recommended boundaries for http.server.request.duration.
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
+} as const;
+
+/** Methods OpenTelemetry names; anything else is reported as `_OTHER`. */
+const KNOWN_METHODS = new Set([
+  'CONNECT',
+  'DELETE',
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'PATCH',
+  'POST',
+  'PUT',
+  'TRACE',
+]);
+
+export type HttpMiddleware = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next?: (error?: unknown) => void,
+) => void;
+
+/** RED middleware for node:http and Express: duration histogram and in-flight gauge. */
+export function createHttpMiddleware(
+  factory: InstrumentFactory,
+  options: HttpMiddlewareOptions = {},
+): HttpMiddleware {
+  const excluded = new Set(options.excludePaths ?? HTTP_DEFAULTS.excludePaths);
+  const unmatched = options.unmatchedRoute ?? HTTP_DEFAULTS.unmatchedRoute;
+  const getRoute = options.getRoute ?? ((req: IncomingMessage) => expressRouteTemplate(req));
+  const duration = factory.histogram({
+    name: 'http_server_request_duration_seconds',
+    help: 'Duration of HTTP server requests, from the first middleware to the end of the response.',
+    labelNames: ['http_request_method', 'http_route', 'http_response_status_code'],
+    buckets: options.buckets ?? HTTP_DEFAULTS.buckets,
+  });
+  const active = factory.gauge({
+    name: 'http_server_active_requests',
+    help: 'Number of HTTP server requests in flight.',
+    labelNames: ['http_request_method'],
+  });
+
+  return (req, res, next) => {
+    if (!excluded.has(pathOf(req.url))) {
+      const method = normaliseMethod(req.method);
+      const start = performance.now();
+      const traceId = sampledTraceId();
+      const methodLabels = { http_request_method: method };
+      active.inc(methodLabels);
+      res.once('close', () => {
+        active.dec(methodLabels);
+        const seconds = (performance.now() - start) / 1000;
+        const route = getRoute(req, res) ?? unmatched;
+        duration.observeWithTrace(
+          {
+            http_request_method: method,
+            http_route: route,
+            http_response_status_code: res.statusCode,
+          },
+          seconds,
+          traceId,
+        );
+      });
+    }
+    if (next !== undefined) next();
+  };
+}
+
+function pathOf(url: string | undefined): string {
+  if (url === undefined) return '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+function normaliseMethod(method: string | undefined): string {
+  if (method === undefined) return '_OTHER';
+  return KNOWN_METHODS.has(method) ? method : '_OTHER';
+}

@@ -1,0 +1,130 @@
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { context, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
+import { Registry, Summary } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMetrics } from './create-metrics.js';
+import { serializeRegistry } from './serialize.js';
+
+const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
+const contextManager = new AsyncLocalStorageContextManager();
+
+function withSpan<T>(sampled: boolean, fn: () => T): T {
+  const span = trace.wrapSpanContext({
+    traceId: TRACE_ID,
+    spanId: 'b7ad6b7169203331',
+    traceFlags: sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
+  });
+  return context.with(trace.setSpan(ROOT_CONTEXT, span), fn);
+}
+
+beforeAll(() => {
+  context.setGlobalContextManager(contextManager.enable());
+});
+afterAll(() => {
+  context.disable();
+});
+
+describe('serialiser', () => {
+  it('writes exemplars from a sampled span only in OpenMetrics', async () => {
+    const metrics = createMetrics({ service: 'svc', version: '1.0.0', defaultMetrics: false });
+    const histogram = metrics.histogram({
+      name: 'work_seconds',
+      help: 'Work.',
+      labelNames: ['kind'],
+      buckets: [0.1, 1],
+    });
+    withSpan(true, () => {
+      histogram.observe({ kind: 'a' }, 0.05);
+    });
+    withSpan(false, () => {
+      histogram.observe({ kind: 'b' }, 0.05);
+    });
+
+    const openMetrics = await metrics.scrape('openmetrics');
+    const bucket = openMetrics
+      .split('\n')
+      .find((line) => line.startsWith('work_seconds_bucket{kind="a"') && line.includes('le="0.1"'));
+    expect(bucket).toMatch(new RegExp(`} 1 # \\{trace_id="${TRACE_ID}"\\} 0\\.05 \\d+(\\.\\d+)?$`));
+    expect(openMetrics.split('\n').filter((line) => line.includes('# {'))).toHaveLength(1);
+    expect(openMetrics.endsWith('# EOF\n')).toBe(true);
+
+    const text = await metrics.scrape('prometheus');
+    expect(text).not.toContain('trace_id');
+    expect(text).not.toContain('# EOF');
+    expect(text).toContain(
+      'work_seconds_bucket{kind="a",service="svc",version="1.0.0",le="0.1"} 1',
+    );
+  });
+
+  it('names counters with _total in samples and strips it from the OpenMetrics family', async () => {
+    const metrics = createMetrics({ service: 'svc', defaultMetrics: false });
+    metrics.counter({ name: 'jobs_total', help: 'Jobs.' }).inc(3);
+    metrics.counter({ name: 'events', help: 'Events without suffix.' }).inc();
+    const text = await metrics.scrape();
+    expect(text).toContain(
+      '# TYPE jobs_total counter\njobs_total{service="svc",version="unknown"} 3\n',
+    );
+    expect(text).toContain('# TYPE events_total counter\nevents_total{');
+    const openMetrics = await metrics.scrape('openmetrics');
+    expect(openMetrics).toContain(
+      '# TYPE jobs counter\njobs_total{service="svc",version="unknown"} 3\n',
+    );
+  });
+
+  it('escapes label values and help text, and writes special values', async () => {
+    const metrics = createMetrics({ service: 'svc', defaultMetrics: false });
+    const gauge = metrics.gauge({
+      name: 'odd_value',
+      help: 'Back\\slash and\nnewline "quoted".',
+      labelNames: ['v'],
+    });
+    gauge.set({ v: 'a"b\\c\nd' }, Number.NaN);
+    gauge.set({ v: 'inf' }, Number.POSITIVE_INFINITY);
+    const text = await metrics.scrape();
+    expect(text).toContain('# HELP odd_value Back\\\\slash and\\nnewline "quoted".');
+    expect(text).toContain('odd_value{v="a\\"b\\\\c\\nd",service="svc",version="unknown"} NaN');
+    expect(text).toContain('odd_value{v="inf",service="svc",version="unknown"} +Inf');
+    expect(await metrics.scrape('openmetrics')).toContain(
+      '# HELP odd_value Back\\\\slash and\\nnewline \\"quoted\\".',
+    );
+  });
+
+  it('renders other metric types through get() and skips a family whose collector throws', async () => {
+    const registry = new Registry();
+    const metrics = createMetrics({ service: 'svc', defaultMetrics: false, registry });
+    const summary = new Summary({
+      name: 'latency_seconds',
+      help: 'Latency.',
+      percentiles: [0.5],
+      registers: [registry],
+    });
+    summary.observe(2);
+    metrics.gauge({
+      name: 'broken_gauge',
+      help: 'Collector throws.',
+      collect: () => {
+        throw new Error('boom');
+      },
+    });
+    const text = await metrics.scrape();
+    expect(text).toContain('# TYPE latency_seconds summary');
+    expect(text).toContain('latency_seconds{quantile="0.5",service="svc",version="unknown"} 2');
+    expect(text).toContain('latency_seconds_count{service="svc",version="unknown"} 1');
+    expect(text).not.toContain('broken_gauge');
+  });
+
+  it('writes in several slices when the budget is exceeded and the result equals a single pass', async () => {
+    const metrics = createMetrics({ service: 'svc', defaultMetrics: false });
+    const counter = metrics.counter({ name: 'many_total', help: 'Many.', labelNames: ['i'] });
+    for (let index = 0; index < 1500; index++) counter.inc({ i: index });
+    const sliced: string[] = [];
+    await serializeRegistry(metrics.registry, {
+      format: 'prometheus',
+      defaultLabels: { service: 'svc', version: 'unknown' },
+      sliceBudgetMs: 0.0001,
+      write: (chunk) => sliced.push(chunk),
+    });
+    expect(sliced.length).toBeGreaterThan(10);
+    expect(sliced.join('')).toBe(await metrics.scrape());
+  });
+});

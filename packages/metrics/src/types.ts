@@ -1,0 +1,29 @@
+/** Anything that logs; structurally compatible with @shipshape/logger and most loggers. */
+export interface LoggerLike {
+  error(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  debug(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** A minimal event source: the subset of EventEmitter the bridges use. */
+export interface EventSourceLike {
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  off?(event: string, listener: (...args: never[]) => void): unknown;
+  removeListener?(event: string, listener: (...args: never[]) => void): unknown;
+}
+
+/** Label values keyed by label name. */
+export type Labels = Record<string, string | number>;
+
+/** Something that can be undone: stops listening, removes collectors. */
+export type Teardown = () => void;
+
+export function detach(
+  source: EventSourceLike,
+  event: string,
+  listener: (...args: never[]) => void,
+): void {
+  if (typeof source.off === 'function') source.off(event, listener);
+  else if (typeof source.removeListener === 'function') source.removeListener(event, listener);
+}
