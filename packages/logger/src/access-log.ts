@@ -1,0 +1,131 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { trace } from '@opentelemetry/api';
+import { currentStore, type ContextStore } from './context.js';
+import type { Middleware } from './http-types.js';
+import { logCaptured, type Logger } from './logger.js';
+import { REDACTED, Redactor } from './redact.js';
+
+/** Options of `accessLog`. */
+export interface AccessLogOptions {
+  /** Paths (exact, query ignored) or patterns that are not logged: probes and metrics. */
+  readonly exclude?: readonly (string | RegExp)[] | undefined;
+  /** Query parameter names whose values are replaced, added to the default deny-list. */
+  readonly redactQuery?: readonly string[] | undefined;
+}
+
+export const ACCESS_LOG_DEFAULTS = {
+  exclude: ['/livez', '/readyz', '/startupz', '/healthz', '/metrics'] as readonly (
+    string | RegExp
+  )[],
+  redactQuery: [] as readonly string[],
+} as const;
+
+interface RoutedRequest extends IncomingMessage {
+  baseUrl?: unknown;
+  route?: { path?: unknown } | undefined;
+  originalUrl?: unknown;
+}
+
+/**
+ * One line per finished request: method, route template (Express `baseUrl + route.path`), path with
+ * sensitive query values replaced, status, duration_ms and bytes. 5xx at error, everything else at
+ * info; a request the client abandoned carries `aborted: true`.
+ */
+export function accessLog(logger: Logger, options: AccessLogOptions = {}): Middleware {
+  const exact = new Set<string>();
+  const patterns: RegExp[] = [];
+  for (const item of options.exclude ?? ACCESS_LOG_DEFAULTS.exclude) {
+    if (typeof item === 'string') exact.add(item);
+    else patterns.push(item);
+  }
+  const redactor = new Redactor(options.redactQuery ?? ACCESS_LOG_DEFAULTS.redactQuery);
+
+  return (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void => {
+    const url =
+      typeof (req as RoutedRequest).originalUrl === 'string'
+        ? ((req as RoutedRequest).originalUrl as string)
+        : (req.url ?? '/');
+    const queryAt = url.indexOf('?');
+    const pathname = queryAt === -1 ? url : url.slice(0, queryAt);
+    if (exact.has(pathname) || patterns.some((pattern) => pattern.test(pathname))) {
+      next();
+      return;
+    }
+    const start = performance.now();
+    const store = currentStore();
+    const span = trace.getActiveSpan();
+    let counted = 0;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- re-bound with .call(this) below
+    const write = res.write;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- re-bound with .call(this) below
+    const end = res.end;
+    res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
+      counted += byteLength(chunk);
+      return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+    } as ServerResponse['write'];
+    res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
+      if (typeof chunk !== 'function') counted += byteLength(chunk);
+      return (end as (...args: unknown[]) => ServerResponse).call(this, chunk, ...rest);
+    } as ServerResponse['end'];
+
+    res.once('close', () => {
+      const routed = req as RoutedRequest;
+      const routePath = routed.route?.path;
+      const route =
+        typeof routePath === 'string'
+          ? (typeof routed.baseUrl === 'string' ? routed.baseUrl : '') + routePath
+          : undefined;
+      const status = res.statusCode;
+      const declared = Number(res.getHeader('content-length'));
+      const fields: Record<string, unknown> = {
+        method: req.method,
+        route,
+        path: queryAt === -1 ? pathname : pathname + stripQuery(url.slice(queryAt), redactor),
+        status,
+        duration_ms: Math.round((performance.now() - start) * 1000) / 1000,
+        bytes: Number.isFinite(declared) && declared >= 0 ? declared : counted,
+      };
+      if (!res.writableFinished) fields.aborted = true;
+      const captured = withResponseId(store, res);
+      const message = `${req.method ?? 'UNKNOWN'} ${route ?? pathname} ${status}`;
+      logCaptured(logger, status >= 500 ? 'error' : 'info', message, fields, captured, span);
+    });
+    next();
+  };
+}
+
+function byteLength(chunk: unknown): number {
+  if (typeof chunk === 'string') return Buffer.byteLength(chunk);
+  if (chunk instanceof Uint8Array) return chunk.byteLength;
+  return 0;
+}
+
+/** Keeps every parameter, replacing the values of sensitive ones. */
+function stripQuery(query: string, redactor: Redactor): string {
+  const parts = query.slice(1).split('&');
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] ?? '';
+    const eq = part.indexOf('=');
+    const name = eq === -1 ? part : part.slice(0, eq);
+    let decoded = name;
+    try {
+      decoded = decodeURIComponent(name.replace(/\+/g, ' '));
+    } catch {
+      // keep the raw name
+    }
+    if (redactor.isSensitiveKey(decoded)) parts[i] = `${name}=${REDACTED}`;
+  }
+  return '?' + parts.join('&');
+}
+
+/** When accessLog runs outside requestContext, recover the id from the echoed response header. */
+function withResponseId(
+  store: ContextStore | undefined,
+  res: ServerResponse,
+): ContextStore | undefined {
+  if (store !== undefined) return store;
+  const id = res.getHeader('x-request-id');
+  if (typeof id !== 'string') return undefined;
+  return { fields: { request_id: id }, cacheOwner: undefined, cacheJson: '' };
+}

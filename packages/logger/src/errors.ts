@@ -1,0 +1,14 @@
+/** Machine-readable codes of every error this package throws. */
+export type LoggerErrorCode =
+  'LOGGER_INVALID_LEVEL' | 'LOGGER_INVALID_OPTIONS' | 'LOGGER_DESTINATION_FAILED' | 'LOGGER_CLOSED';
+
+/** An error with a stable `code` and a message that says what failed and what to do. */
+export class LoggerError extends Error {
+  readonly code: LoggerErrorCode;
+
+  constructor(code: LoggerErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'LoggerError';
+    this.code = code;
+  }
+}

@@ -1,0 +1,17 @@
+export { createLogger } from './logger.js';
+export type { Logger, LogFields } from './logger.js';
+export { DEFAULTS } from './options.js';
+export type { LoggerOptions, LogFormat } from './options.js';
+export type { Level } from './levels.js';
+export type { LevelSnapshot, SetLevelOptions } from './level-control.js';
+export { runWithContext, getContext, runInJobContext } from './context.js';
+export type { ContextFields, JobContext } from './context.js';
+export { requestContext, isValidRequestId, REQUEST_CONTEXT_DEFAULTS } from './request-context.js';
+export type { RequestContextOptions } from './request-context.js';
+export { accessLog, ACCESS_LOG_DEFAULTS } from './access-log.js';
+export type { AccessLogOptions } from './access-log.js';
+export { logLevelHandler } from './log-level-handler.js';
+export type { Middleware } from './http-types.js';
+export { DEFAULT_REDACT_KEYS, REDACTED } from './redact.js';
+export { LoggerError } from './errors.js';
+export type { LoggerErrorCode } from './errors.js';

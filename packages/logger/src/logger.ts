@@ -1,0 +1,197 @@
+import type { Span } from '@opentelemetry/api';
+import { childBindings, rootBindings, type Bindings } from './bindings.js';
+import { currentStore, type ContextStore } from './context.js';
+import type { Destination } from './destination.js';
+import type { LineFormatter } from './format.js';
+import { JsonFormatter } from './json-format.js';
+import { LevelControl, type LevelSnapshot, type SetLevelOptions } from './level-control.js';
+import { assertLevel, LEVEL_VALUES, type Level } from './levels.js';
+import { resolveOptions, type LoggerOptions, type ResolvedLoggerOptions } from './options.js';
+import { PrettyFormatter } from './pretty-format.js';
+import { Redactor } from './redact.js';
+import { Serializer } from './serialize.js';
+import { TraceReader } from './trace.js';
+
+/** Fields passed with one call. */
+export type LogFields = Readonly<Record<string, unknown>>;
+
+export interface Logger {
+  error(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  debug(message: string, fields?: LogFields): void;
+  /** A logger whose lines also carry `fields` (overriding this logger's); `module` names it for levels. */
+  child(fields: LogFields): Logger;
+  /** Changes the level of a module (default: this logger's `module`) or, without one, the global level. */
+  setLevel(level: Level, options?: SetLevelOptions): void;
+  getLevels(): LevelSnapshot;
+  isLevelEnabled(level: Level): boolean;
+  /** Resolves when every line logged before the call has been handed to the OS (pipes included). */
+  flush(): Promise<void>;
+  /** Flushes, then releases the destination (closes a file; never ends stdout). Shared by all children. */
+  close(): Promise<void>;
+}
+
+/** @internal State shared by a root logger and all of its children. */
+interface Core {
+  readonly serializer: Serializer;
+  readonly destination: Destination;
+  readonly levels: LevelControl;
+  readonly formatter: LineFormatter;
+  readonly trace: TraceReader;
+  closing: Promise<void> | undefined;
+}
+
+/** @internal Lets accessLog write a line with the context captured when the request started. */
+export const kLogCaptured = Symbol('shipshape.logger.logCaptured');
+
+class LoggerImpl implements Logger {
+  readonly #core: Core;
+  readonly #bindings: Bindings;
+  #version = -1;
+  #threshold = 0;
+
+  constructor(core: Core, bindings: Bindings) {
+    this.#core = core;
+    this.#bindings = bindings;
+  }
+
+  error(message: string, fields?: LogFields): void {
+    if (this.#currentThreshold() >= 0)
+      this.#write('error', message, fields, currentStore(), this.#core.trace.activeSpan());
+  }
+
+  warn(message: string, fields?: LogFields): void {
+    if (this.#currentThreshold() >= 1)
+      this.#write('warn', message, fields, currentStore(), this.#core.trace.activeSpan());
+  }
+
+  info(message: string, fields?: LogFields): void {
+    if (this.#currentThreshold() >= 2)
+      this.#write('info', message, fields, currentStore(), this.#core.trace.activeSpan());
+  }
+
+  debug(message: string, fields?: LogFields): void {
+    if (this.#currentThreshold() >= 3)
+      this.#write('debug', message, fields, currentStore(), this.#core.trace.activeSpan());
+  }
+
+  [kLogCaptured](
+    level: Level,
+    message: string,
+    fields: LogFields,
+    store: ContextStore | undefined,
+    span: Span | undefined,
+  ): void {
+    if (this.#currentThreshold() >= LEVEL_VALUES[level])
+      this.#write(level, message, fields, store, span);
+  }
+
+  child(fields: LogFields): Logger {
+    return new LoggerImpl(this.#core, childBindings(this.#core.serializer, this.#bindings, fields));
+  }
+
+  setLevel(level: Level, options: SetLevelOptions = {}): void {
+    const module = 'module' in options ? options.module : this.#bindings.module;
+    this.#core.levels.set(level, { module, expiresInMs: options.expiresInMs });
+  }
+
+  getLevels(): LevelSnapshot {
+    return this.#core.levels.snapshot();
+  }
+
+  isLevelEnabled(level: Level): boolean {
+    return LEVEL_VALUES[assertLevel(level, 'isLevelEnabled')] <= this.#currentThreshold();
+  }
+
+  flush(): Promise<void> {
+    return this.#core.destination.flush();
+  }
+
+  close(): Promise<void> {
+    const core = this.#core;
+    core.closing ??= (async () => {
+      core.levels.close();
+      await core.destination.close();
+    })();
+    return core.closing;
+  }
+
+  #currentThreshold(): number {
+    const levels = this.#core.levels;
+    if (levels.version !== this.#version) {
+      this.#threshold = levels.threshold(this.#bindings.module);
+      this.#version = levels.version;
+    }
+    return this.#threshold;
+  }
+
+  #write(
+    level: Level,
+    message: string,
+    fields: LogFields | undefined,
+    store: ContextStore | undefined,
+    span: Span | undefined,
+  ): void {
+    const core = this.#core;
+    const text = typeof message === 'string' ? message : String(message);
+    let line: string;
+    try {
+      line = core.formatter.format(level, text, this.#bindings, fields, store, span);
+    } catch (error) {
+      // A logger never throws at its caller: write what is certain, and why the rest is missing.
+      line =
+        JSON.stringify({
+          timestamp: new Date().toISOString(),
+          level,
+          message: core.serializer.redactor.maskString(text),
+          log_error: `fields could not be formatted: ${error instanceof Error ? error.message : String(error)}`,
+        }) + '\n';
+    }
+    core.destination.write(line);
+  }
+}
+
+/** @internal Builds a logger from resolved options; tests inject a formatter here. */
+export function createLoggerWith(
+  resolved: ResolvedLoggerOptions,
+  makeFormatter?: (serializer: Serializer, trace: TraceReader) => LineFormatter,
+): Logger {
+  const serializer = new Serializer(new Redactor(resolved.redact));
+  const trace = new TraceReader();
+  const formatter =
+    makeFormatter?.(serializer, trace) ??
+    (resolved.format === 'pretty'
+      ? new PrettyFormatter(serializer, trace)
+      : new JsonFormatter(serializer, trace));
+  const core: Core = {
+    serializer,
+    destination: resolved.destination,
+    levels: new LevelControl(resolved.level),
+    formatter,
+    trace,
+    closing: undefined,
+  };
+  return new LoggerImpl(
+    core,
+    rootBindings(serializer, resolved.service, resolved.version, resolved.fields),
+  );
+}
+
+/** Creates a root logger. See README for every option and its default. */
+export function createLogger(options: LoggerOptions): Logger {
+  return createLoggerWith(resolveOptions(options));
+}
+
+/** @internal */
+export function logCaptured(
+  logger: Logger,
+  level: Level,
+  message: string,
+  fields: LogFields,
+  store: ContextStore | undefined,
+  span: Span | undefined,
+): void {
+  if (logger instanceof LoggerImpl) logger[kLogCaptured](level, message, fields, store, span);
+  else logger[level](message, fields);
+}
