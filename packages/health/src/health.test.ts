@@ -146,10 +146,16 @@ describe('checks', () => {
     health.liveness.add('sync', () => {
       throw new Error('boom');
     });
-    health.liveness.add('string', () => Promise.reject(new Error('')));
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the case under test
+    health.liveness.add('string', () => Promise.reject('plain string'));
+    health.liveness.add('empty', () => Promise.reject(new Error('')));
     const result = await health.run('liveness');
     expect(entry(result.checks, 'sync')).toMatchObject({ status: 'fail', output: 'boom' });
-    expect(entry(result.checks, 'string').status).toBe('fail');
+    expect(entry(result.checks, 'string')).toMatchObject({
+      status: 'fail',
+      output: 'plain string',
+    });
+    expect(entry(result.checks, 'empty')).toMatchObject({ status: 'fail', output: 'Error' });
   });
 
   it('lets a check report a warning and details', async () => {

@@ -28,12 +28,16 @@ export const DEFAULTS = {
   verbose: 'never',
 } as const satisfies Partial<ResolvedHealthOptions>;
 
+const MAX_TIMER_MS = 2_147_483_647;
+
 export function assertDuration(name: string, value: number, allowZero: boolean): void {
-  const ok = Number.isFinite(value) && (allowZero ? value >= 0 : value > 0);
+  // setTimeout fires at once for delays above 2^31 - 1 ms, so larger values would disable the timeout.
+  const ok =
+    Number.isFinite(value) && (allowZero ? value >= 0 : value > 0) && value <= MAX_TIMER_MS;
   if (!ok) {
     throw new HealthError(
       'HEALTH_INVALID_OPTION',
-      `health: option ${name} must be a finite number of milliseconds ${allowZero ? '>= 0' : '> 0'}, got ${String(value)}. Fix the value passed to createHealth() or registry.add().`,
+      `health: option ${name} must be a finite number of milliseconds ${allowZero ? '>= 0' : '> 0'} and <= ${MAX_TIMER_MS}, got ${String(value)}. Fix the value passed to createHealth() or registry.add().`,
     );
   }
 }
