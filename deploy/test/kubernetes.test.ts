@@ -1,0 +1,287 @@
+import { describe, expect, it } from 'vitest';
+import { find, render } from './lib/kustomize.js';
+import { validateObject } from './lib/models.js';
+import { overlays } from './lib/paths.js';
+import {
+  containerPort,
+  envValue,
+  onlyContainer,
+  quantityBytes,
+  workloads,
+} from './lib/workloads.js';
+
+interface ServiceSpec {
+  selector?: Record<string, string>;
+  ports: { name: string; port: number; targetPort?: string | number }[];
+}
+interface NetworkPolicySpec {
+  podSelector: { matchLabels?: Record<string, string> };
+  ingress?: {
+    from?: {
+      namespaceSelector?: { matchLabels?: Record<string, string> };
+      podSelector?: unknown;
+    }[];
+    ports?: { port: string | number }[];
+  }[];
+}
+interface SelectorSpec {
+  selector: { matchLabels?: Record<string, string> };
+}
+
+function matches(
+  selector: Record<string, string> | undefined,
+  labels: Record<string, string>,
+): boolean {
+  if (!selector || Object.keys(selector).length === 0) return false;
+  return Object.entries(selector).every(([key, value]) => labels[key] === value);
+}
+
+describe.each(overlays)('overlay %s', (overlay) => {
+  const objects = render(`overlays/${overlay}`);
+
+  it('renders the objects an operator expects, and each validates against its schema', () => {
+    const kinds = objects.map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'Deployment/shipshape-api',
+        'Deployment/shipshape-worker',
+        'Job/shipshape-migrate',
+        'HorizontalPodAutoscaler/shipshape-api',
+        'PodDisruptionBudget/shipshape-api',
+        'PodDisruptionBudget/shipshape-worker',
+        'Service/shipshape-api',
+        'Service/shipshape-worker',
+        'ServiceAccount/shipshape',
+        'NetworkPolicy/shipshape-api',
+        'NetworkPolicy/shipshape-worker',
+        'ServiceMonitor/shipshape',
+        'PrometheusRule/shipshape',
+      ]),
+    );
+    expect(kinds.some((k) => k.startsWith('ConfigMap/shipshape-config-'))).toBe(true);
+    for (const object of objects) validateObject(object);
+  });
+
+  it('puts every namespaced object in the overlay namespace', () => {
+    const namespace = find(
+      objects,
+      'Namespace',
+      overlay === 'prod' ? 'shipshape' : 'shipshape-dev',
+    );
+    for (const object of objects.filter((o) => o.kind !== 'Namespace')) {
+      expect(object.metadata.namespace, `${object.kind}/${object.metadata.name}`).toBe(
+        namespace.metadata.name,
+      );
+    }
+    expect(namespace.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+
+  it('replaces the base image names with the overlay registry and a fixed tag', () => {
+    for (const workload of workloads(objects)) {
+      const image = onlyContainer(workload).image ?? '';
+      expect(image, workload.name).toMatch(/^[a-z0-9.:-]+\/[a-z0-9/._-]+:[A-Za-z0-9._-]+$/);
+      expect(image, workload.name).not.toMatch(/:latest$/);
+    }
+  });
+
+  it('hardens every pod: non-root, read-only root, no escalation, no capabilities, RuntimeDefault seccomp, no token', () => {
+    for (const { name, pod } of workloads(objects)) {
+      expect(pod.securityContext?.runAsNonRoot, name).toBe(true);
+      expect(pod.securityContext?.runAsUser, name).toBeGreaterThan(0);
+      expect(pod.securityContext?.seccompProfile?.type, name).toBe('RuntimeDefault');
+      expect(pod.automountServiceAccountToken, name).toBe(false);
+      expect(pod.serviceAccountName, name).toBe('shipshape');
+      for (const container of pod.containers) {
+        expect(container.securityContext?.allowPrivilegeEscalation, name).toBe(false);
+        expect(container.securityContext?.readOnlyRootFilesystem, name).toBe(true);
+        expect(container.securityContext?.capabilities?.drop, name).toEqual(['ALL']);
+        // A read-only root needs a writable /tmp for Node and its libraries.
+        const tmp = container.volumeMounts?.find((m) => m.mountPath === '/tmp');
+        const volume = pod.volumes?.find((v) => v.name === tmp?.name);
+        expect(volume?.emptyDir, `${name}: /tmp must be an emptyDir`).toBeDefined();
+      }
+    }
+  });
+
+  it('sizes memory with a limit and a V8 heap cap below it, requests CPU and sets no CPU limit', () => {
+    for (const workload of workloads(objects)) {
+      const container = onlyContainer(workload);
+      const { requests, limits } = container.resources ?? {};
+      expect(requests?.cpu, workload.name).toBeDefined();
+      expect(requests?.memory, workload.name).toBeDefined();
+      expect(limits?.cpu, `${workload.name} must have no CPU limit`).toBeUndefined();
+      const limitBytes = quantityBytes(limits?.memory ?? Number.NaN);
+      const requestBytes = quantityBytes(requests?.memory ?? Number.NaN);
+      expect(requestBytes, workload.name).toBeLessThanOrEqual(limitBytes);
+      const heap = /--max-old-space-size=(\d+)/.exec(envValue(container, 'NODE_OPTIONS') ?? '');
+      expect(heap, `${workload.name}: NODE_OPTIONS must cap the heap`).not.toBeNull();
+      const heapBytes = Number(heap?.[1]) * 2 ** 20;
+      // Old space between half and 80 % of the limit: room for young space, code and native memory.
+      expect(heapBytes / limitBytes, workload.name).toBeGreaterThanOrEqual(0.5);
+      expect(heapBytes / limitBytes, workload.name).toBeLessThanOrEqual(0.8);
+    }
+  });
+
+  it('reads secrets from mounted files (NAME_FILE), never from literal environment values', () => {
+    for (const workload of workloads(objects)) {
+      const container = onlyContainer(workload);
+      const mount = container.volumeMounts?.find((m) => m.name === 'secrets');
+      expect(mount?.readOnly, workload.name).toBe(true);
+      const volume = workload.pod.volumes?.find((v) => v.name === 'secrets');
+      expect(volume?.secret?.secretName, workload.name).toMatch(/^shipshape-secrets/);
+      expect(volume?.secret?.defaultMode, workload.name).toBe(0o440);
+      for (const variable of container.env ?? []) {
+        expect(variable.name, workload.name).not.toMatch(/^(DATABASE_URL|REDIS_URL)$/);
+        if (variable.name.endsWith('_FILE'))
+          expect(variable.value?.startsWith(`${mount?.mountPath ?? '?'}/`)).toBe(true);
+        expect(variable.value ?? '', `${workload.name} ${variable.name}`).not.toMatch(
+          /:\/\/[^/\s]*:[^@/\s]*@/,
+        );
+      }
+    }
+  });
+
+  it('references only ConfigMaps and Secrets that exist (or, in prod, the documented external Secret)', () => {
+    const names = new Set(objects.map((o) => `${o.kind}/${o.metadata.name}`));
+    for (const { name, pod } of workloads(objects)) {
+      for (const container of pod.containers) {
+        for (const source of container.envFrom ?? []) {
+          expect(names.has(`ConfigMap/${source.configMapRef?.name ?? '?'}`), name).toBe(true);
+        }
+      }
+      for (const volume of pod.volumes ?? []) {
+        if (!volume.secret) continue;
+        const secretName = volume.secret.secretName ?? '?';
+        if (overlay === 'prod') expect(secretName, name).toBe('shipshape-secrets');
+        else expect(names.has(`Secret/${secretName}`), name).toBe(true);
+      }
+    }
+  });
+
+  it('probes every long-running container on its admin port: startup, readiness (short), liveness (lenient)', () => {
+    for (const workload of workloads(objects).filter((w) => w.kind === 'Deployment')) {
+      const container = onlyContainer(workload);
+      const adminPort = Number(envValue(container, 'ADMIN_PORT'));
+      expect(containerPort(container, 'admin'), workload.name).toBe(adminPort);
+      const { startupProbe, readinessProbe, livenessProbe } = container;
+      expect(startupProbe?.httpGet?.path, workload.name).toBe('/startupz');
+      expect(readinessProbe?.httpGet?.path, workload.name).toBe('/readyz');
+      expect(livenessProbe?.httpGet?.path, workload.name).toBe('/livez');
+      for (const probe of [startupProbe, readinessProbe, livenessProbe])
+        expect(probe?.httpGet?.port).toBe('admin');
+      const period = (p: typeof readinessProbe) =>
+        (p?.periodSeconds ?? 10) * (p?.failureThreshold ?? 3);
+      // Liveness tolerates far longer than readiness: a restart is the last resort.
+      expect(period(livenessProbe), workload.name).toBeGreaterThanOrEqual(
+        4 * period(readinessProbe),
+      );
+      expect(readinessProbe?.periodSeconds, workload.name).toBeLessThanOrEqual(5);
+      // The startup budget covers a slow start before liveness may kill anything.
+      expect(period(startupProbe), workload.name).toBeGreaterThanOrEqual(60);
+    }
+  });
+
+  it('routes each Service port to a named container port of the pods it selects', () => {
+    for (const service of objects.filter((o) => o.kind === 'Service')) {
+      const spec = service.spec as ServiceSpec;
+      const pods = workloads(objects).filter(
+        (w) => w.kind === 'Deployment' && matches(spec.selector, w.podLabels),
+      );
+      expect(pods.length, service.metadata.name).toBe(1);
+      for (const port of spec.ports) {
+        const container = onlyContainer(pods[0]!);
+        expect(
+          containerPort(container, port.targetPort ?? port.port),
+          `${service.metadata.name}:${port.name}`,
+        ).toBeDefined();
+      }
+    }
+  });
+
+  it('opens admin ports only to the monitoring namespace, the public port to the cluster', () => {
+    for (const workload of workloads(objects)) {
+      const policies = objects.filter(
+        (o) =>
+          o.kind === 'NetworkPolicy' &&
+          matches((o.spec as NetworkPolicySpec).podSelector.matchLabels, workload.podLabels),
+      );
+      expect(policies.length, workload.name).toBe(1);
+      const spec = policies[0]!.spec as NetworkPolicySpec;
+      for (const rule of spec.ingress ?? []) {
+        for (const port of rule.ports ?? []) {
+          if (port.port !== 'admin') {
+            expect(port.port, workload.name).toBe('http');
+            continue;
+          }
+          expect(rule.from, `${workload.name}: admin ingress must name its sources`).toEqual([
+            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+          ]);
+        }
+        expect(rule.ports, `${workload.name}: every ingress rule names its ports`).toBeDefined();
+      }
+    }
+  });
+
+  it('covers both Deployments with a PodDisruptionBudget and scales the API with an HPA it owns', () => {
+    for (const name of ['shipshape-api', 'shipshape-worker']) {
+      const pdb = find(objects, 'PodDisruptionBudget', name).spec as SelectorSpec & {
+        maxUnavailable?: number;
+      };
+      const workload = workloads(objects).find((w) => w.name === name)!;
+      expect(matches(pdb.selector.matchLabels, workload.podLabels), name).toBe(true);
+      expect(pdb.maxUnavailable).toBe(1);
+    }
+    const hpa = find(objects, 'HorizontalPodAutoscaler', 'shipshape-api').spec as {
+      scaleTargetRef: { kind: string; name: string };
+      minReplicas: number;
+      maxReplicas: number;
+    };
+    expect(hpa.scaleTargetRef).toMatchObject({ kind: 'Deployment', name: 'shipshape-api' });
+    expect(hpa.minReplicas).toBeLessThanOrEqual(hpa.maxReplicas);
+    // The HPA owns the count: a replicas field in the Deployment would reset it on every apply.
+    expect(
+      (find(objects, 'Deployment', 'shipshape-api').spec as { replicas?: number }).replicas,
+    ).toBeUndefined();
+  });
+
+  it('scrapes the admin port of both Services through the ServiceMonitor', () => {
+    const monitor = find(objects, 'ServiceMonitor', 'shipshape').spec as {
+      selector: { matchExpressions: { key: string; values: string[] }[] };
+      endpoints: { port: string; path: string; honorLabels: boolean }[];
+    };
+    const selected = monitor.selector.matchExpressions[0]!.values;
+    for (const service of objects.filter((o) => o.kind === 'Service')) {
+      expect(selected).toContain(service.metadata.labels?.['app.kubernetes.io/name']);
+      expect((service.spec as ServiceSpec).ports.map((p) => p.name)).toContain(
+        monitor.endpoints[0]!.port,
+      );
+    }
+    expect(monitor.endpoints[0]).toMatchObject({
+      port: 'admin',
+      path: '/metrics',
+      honorLabels: true,
+    });
+  });
+});
+
+describe('the prod Secret example', () => {
+  it('is a valid Secret with the keys the pods read, and only placeholder values', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parseYamlStream } = await import('./lib/kustomize.js');
+    const { kubernetesDir } = await import('./lib/paths.js');
+    const [secret] = parseYamlStream(
+      readFileSync(`${kubernetesDir}overlays/prod/secret.example.yaml`, 'utf8'),
+    );
+    validateObject(secret!);
+    const data = (secret as unknown as { stringData: Record<string, string> }).stringData;
+    expect(Object.keys(data).sort()).toEqual(['database-url', 'redis-url']);
+    for (const value of Object.values(data)) expect(value).toContain('CHANGE-ME');
+    const files = workloads(render('overlays/prod')).flatMap(
+      (w) =>
+        onlyContainer(w)
+          .env?.filter((e) => e.name.endsWith('_FILE'))
+          .map((e) => e.value?.split('/').pop()) ?? [],
+    );
+    for (const file of files) expect(Object.keys(data)).toContain(file);
+  });
+});
