@@ -1,0 +1,363 @@
+import { ShutdownEmitter } from './emitter.js';
+import { trackHttpServer } from './http-server-tracker.js';
+import type { HttpServerLike } from './http-server-tracker.js';
+import { resolveShutdownOptions } from './options.js';
+import type { ResolvedShutdownOptions, ShutdownOptions } from './options.js';
+import { runHooks } from './run-hooks.js';
+import type { Hook } from './run-hooks.js';
+import { sleep } from './run-with-timeout.js';
+import type { HookFn, HookOptions, ShutdownEvents, ShutdownState } from './types.js';
+
+export interface AddHttpServerOptions {
+  /** When connections still open are destroyed (the hook then counts as timed out). Default: `hookTimeoutMs`. */
+  readonly timeoutMs?: number;
+  /** A keep-alive connection that has served nothing for this long counts as idle. Default: the coordinator's `socketIdleMs`. */
+  readonly socketIdleMs?: number;
+}
+
+export interface Shutdown {
+  /** running → draining → stopping → stopped. */
+  readonly state: ShutdownState;
+  /** Aborts the moment shutdown starts; long work (polls, jobs) can watch it. */
+  readonly signal: AbortSignal;
+  /** Registers a hook; hooks run last-in-first-out. Returns a function that unregisters it. */
+  add(name: string, fn: HookFn, options?: HookOptions): () => void;
+  /** Registers a final hook (log flush, telemetry flush): runs after every other hook, whatever happened. */
+  addFinal(name: string, fn: HookFn, options?: HookOptions): () => void;
+  /** Registers a node:http / node:https server to drain (see `closeHttpServer`). Tracks its sockets from now on. */
+  addHttpServer(name: string, server: HttpServerLike, options?: AddHttpServerOptions): () => void;
+  /** Runs `fn` at once when shutdown starts (flip readiness here). */
+  onDraining(fn: () => unknown): () => void;
+  /** Starts a graceful shutdown from code; resolves once the exit function has been called. */
+  shutdown(reason?: string): Promise<void>;
+  /** Runs start-up; if it throws, closes what was registered so far (LIFO) and exits 1. */
+  startup<T>(fn: () => Promise<T>): Promise<T>;
+  on<K extends keyof ShutdownEvents>(event: K, listener: (event: ShutdownEvents[K]) => void): this;
+  off<K extends keyof ShutdownEvents>(event: K, listener: (event: ShutdownEvents[K]) => void): this;
+  /** Removes the process listeners (signals, uncaught errors) without shutting down. */
+  dispose(): void;
+}
+
+interface RunRequest {
+  readonly reason: string;
+  readonly crash: boolean;
+  readonly drain: boolean;
+}
+
+function names(hooks: Iterable<Hook>): string[] {
+  return [...hooks].map((hook) => hook.name);
+}
+
+class ShutdownCoordinator implements Shutdown {
+  readonly #options: ResolvedShutdownOptions;
+  readonly #emitter: ShutdownEmitter;
+  readonly #abort = new AbortController();
+  readonly #hooks: Hook[] = [];
+  readonly #finals: Hook[] = [];
+  readonly #drainingListeners = new Set<() => unknown>();
+  readonly #pending = new Set<Hook>();
+  readonly #unfinished = new Set<Hook>();
+  readonly #processListeners: [string, (value: unknown) => void][] = [];
+  #state: ShutdownState = 'running';
+  #crashed = false;
+  #exited = false;
+  #done: Promise<void> | undefined;
+  #safetyTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: ResolvedShutdownOptions) {
+    this.#options = options;
+    this.#emitter = new ShutdownEmitter((error) => {
+      options.logger.error('a shutdown event listener threw; ignored', { err: error });
+    });
+    for (const signal of options.signals) this.#listen(signal, () => this.#onSignal(signal));
+    if (options.handleUncaught) {
+      this.#listen('uncaughtException', (error: unknown) =>
+        this.#onCrash('uncaughtException', error),
+      );
+      this.#listen('unhandledRejection', (reason: unknown) =>
+        this.#onCrash('unhandledRejection', reason),
+      );
+    }
+  }
+
+  get state(): ShutdownState {
+    return this.#state;
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  #listen(event: string, listener: (value: unknown) => void): void {
+    process.on(event, listener);
+    this.#processListeners.push([event, listener]);
+  }
+
+  dispose(): void {
+    for (const [event, listener] of this.#processListeners.splice(0))
+      process.removeListener(event, listener);
+  }
+
+  #register(
+    list: Hook[],
+    final: boolean,
+    name: string,
+    fn: HookFn,
+    options: HookOptions = {},
+  ): () => void {
+    if (this.#state === 'stopping' || this.#state === 'stopped') {
+      this.#options.logger.warn(
+        `shutdown hook "${name}" registered while ${this.#state}: it will not run`,
+        {
+          hook: name,
+        },
+      );
+      return () => undefined;
+    }
+    const hook: Hook = {
+      name,
+      fn,
+      timeoutMs: options.timeoutMs,
+      onTimeout: options.onTimeout,
+      final,
+    };
+    list.push(hook);
+    return () => {
+      const index = list.indexOf(hook);
+      if (index >= 0) list.splice(index, 1);
+    };
+  }
+
+  add(name: string, fn: HookFn, options?: HookOptions): () => void {
+    return this.#register(this.#hooks, false, name, fn, options);
+  }
+
+  addFinal(name: string, fn: HookFn, options?: HookOptions): () => void {
+    return this.#register(this.#finals, true, name, fn, options);
+  }
+
+  addHttpServer(
+    name: string,
+    server: HttpServerLike,
+    options: AddHttpServerOptions = {},
+  ): () => void {
+    const tracker = trackHttpServer(server);
+    const { logger } = this.#options;
+    const socketIdleMs = options.socketIdleMs ?? this.#options.socketIdleMs;
+    const hookOptions: HookOptions = {
+      onTimeout: () => {
+        const destroyed = tracker.destroyAll();
+        logger.warn(
+          `http server "${name}": destroyed ${destroyed} connection(s) still open at the timeout`,
+          {
+            hook: name,
+            destroyedConnections: destroyed,
+          },
+        );
+      },
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    };
+    return this.add(
+      name,
+      () => {
+        return tracker.close(socketIdleMs, () => {
+          logger.info(
+            `http server "${name}" stopped listening; draining ${tracker.connections} open connection(s)`,
+            {
+              hook: name,
+              connections: tracker.connections,
+            },
+          );
+        });
+      },
+      hookOptions,
+    );
+  }
+
+  onDraining(fn: () => unknown): () => void {
+    this.#drainingListeners.add(fn);
+    return () => this.#drainingListeners.delete(fn);
+  }
+
+  on<K extends keyof ShutdownEvents>(event: K, listener: (event: ShutdownEvents[K]) => void): this {
+    this.#emitter.on(event, listener);
+    return this;
+  }
+
+  off<K extends keyof ShutdownEvents>(
+    event: K,
+    listener: (event: ShutdownEvents[K]) => void,
+  ): this {
+    this.#emitter.off(event, listener);
+    return this;
+  }
+
+  shutdown(reason = 'shutdown requested by the application'): Promise<void> {
+    return this.#run({ reason, crash: false, drain: true });
+  }
+
+  async startup<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      this.#options.logger.error(
+        'startup failed: closing what was opened so far, then exiting with code 1',
+        {
+          err: error,
+          registeredHooks: names(this.#hooks).reverse(),
+        },
+      );
+      await this.#run({ reason: 'startup failure', crash: true, drain: false });
+      throw error;
+    }
+  }
+
+  #onSignal(signal: NodeJS.Signals): void {
+    if (this.#state === 'running') {
+      this.#options.logger.info(`received ${signal}: shutting down gracefully`, { signal });
+      void this.#run({ reason: signal, crash: false, drain: true });
+      return;
+    }
+    this.#forceExit(`received ${signal} again while ${this.#state}: forcing exit now`, { signal });
+  }
+
+  #onCrash(kind: 'uncaughtException' | 'unhandledRejection', error: unknown): void {
+    this.#options.logger.error(`${kind}: shutting down, exit code will be 1`, {
+      err: error,
+      stack: error instanceof Error ? error.stack : String(error),
+      origin: kind,
+    });
+    void this.#run({ reason: kind, crash: true, drain: true });
+  }
+
+  #forceExit(message: string, fields: Record<string, unknown>): void {
+    this.#options.logger.error(message, {
+      ...fields,
+      unfinishedHooks: [...names(this.#unfinished), ...names(this.#pending)],
+      activeResources: process.getActiveResourcesInfo(),
+    });
+    this.#exit(1);
+  }
+
+  #exit(code: number): void {
+    if (this.#exited) return;
+    this.#exited = true;
+    this.#state = 'stopped';
+    clearTimeout(this.#safetyTimer);
+    this.dispose();
+    this.#options.exit(code);
+  }
+
+  #run(request: RunRequest): Promise<void> {
+    if (request.crash) this.#crashed = true;
+    this.#done ??= this.#sequence(request);
+    return this.#done;
+  }
+
+  #startDraining(reason: string): void {
+    const { logger } = this.#options;
+    this.#state = 'draining';
+    this.#abort.abort(new DOMException(`shutdown started: ${reason}`, 'AbortError'));
+    for (const listener of this.#drainingListeners) {
+      try {
+        const result = listener();
+        if (result instanceof Promise) {
+          result.catch((error: unknown) =>
+            logger.error('a draining listener failed', { err: error }),
+          );
+        }
+      } catch (error) {
+        logger.error('a draining listener failed', { err: error });
+      }
+    }
+  }
+
+  #phaseDone(phase: 'drain' | 'hooks' | 'final', startedAt: number): void {
+    const durationMs = Math.round(performance.now() - startedAt);
+    this.#options.logger.info(`shutdown phase "${phase}" finished in ${durationMs} ms`, {
+      phase,
+      durationMs,
+    });
+    this.#emitter.emit('phase', { phase, durationMs });
+  }
+
+  async #sequence(request: RunRequest): Promise<void> {
+    const { logger, timeoutMs, drainDelayMs, finalTimeoutMs, hookTimeoutMs } = this.#options;
+    const startedAt = performance.now();
+    const deadline = startedAt + timeoutMs;
+    const drainMs = request.drain ? drainDelayMs : 0;
+    this.#safetyTimer = setTimeout(
+      () => {
+        this.#forceExit(
+          'shutdown did not complete within timeoutMs + finalTimeoutMs: forcing exit',
+          {},
+        );
+      },
+      timeoutMs + finalTimeoutMs + 1000,
+    );
+    logger.info(
+      `shutdown started (${request.reason}); drain delay ${drainMs} ms, deadline ${timeoutMs} ms`,
+      {
+        reason: request.reason,
+        drainDelayMs: drainMs,
+        timeoutMs,
+      },
+    );
+    this.#startDraining(request.reason);
+    await sleep(drainMs);
+    this.#phaseDone('drain', startedAt);
+
+    this.#state = 'stopping';
+    const hooksStartedAt = performance.now();
+    const hooks = [...this.#hooks].reverse();
+    const finals = [...this.#finals].reverse();
+    for (const hook of [...hooks, ...finals]) this.#pending.add(hook);
+    const context = {
+      logger,
+      emitter: this.#emitter,
+      pending: this.#pending,
+      unfinished: this.#unfinished,
+    };
+    const main = await runHooks(hooks, { ...context, defaultTimeoutMs: hookTimeoutMs, deadline });
+    this.#phaseDone('hooks', hooksStartedAt);
+    if (main.deadlinePassed) {
+      logger.error(
+        `shutdown deadline of ${timeoutMs} ms passed: abandoning the hooks that had not finished`,
+        {
+          timeoutMs,
+          unfinishedHooks: [
+            ...names(this.#unfinished),
+            ...names(this.#pending).filter((n) => !finals.some((f) => f.name === n)),
+          ],
+          activeResources: process.getActiveResourcesInfo(),
+        },
+      );
+    }
+    let exitCode = this.#crashed || main.failed || main.deadlinePassed ? 1 : 0;
+    const durationMs = Math.round(performance.now() - startedAt);
+    logger.info(
+      `shutdown complete in ${durationMs} ms; running final hooks, then exit code ${exitCode}`,
+      {
+        reason: request.reason,
+        durationMs,
+        exitCode,
+      },
+    );
+
+    const finalStartedAt = performance.now();
+    const finalDeadline = finalStartedAt + finalTimeoutMs;
+    const final = await runHooks(finals, {
+      ...context,
+      defaultTimeoutMs: finalTimeoutMs,
+      deadline: finalDeadline,
+    });
+    this.#phaseDone('final', finalStartedAt);
+    if (final.failed || this.#crashed) exitCode = 1;
+    this.#exit(exitCode);
+  }
+}
+
+/** Creates the shutdown coordinator and starts listening for the configured signals. */
+export function createShutdown(options: ShutdownOptions = {}): Shutdown {
+  return new ShutdownCoordinator(resolveShutdownOptions(options));
+}
