@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from './config-error.js';
+import { EX_CONFIG, exitOnConfigError } from './exit-on-config-error.js';
+import { loadConfigOrExit } from './load-config-or-exit.js';
+
+function capture() {
+  const written: string[] = [];
+  const codes: number[] = [];
+  return {
+    written,
+    codes,
+    options: {
+      stderr: { write: (text: string) => written.push(text) },
+      exit: (code: number) => void codes.push(code),
+    },
+  };
+}
+
+describe('exitOnConfigError', () => {
+  it('prints every problem on stderr and exits 78', () => {
+    const error = new ConfigError([
+      { key: 'a', env: 'A', format: 'port', received: '"x"', source: 'env A', message: 'a: bad' },
+      {
+        key: 'b',
+        env: 'B',
+        format: 'url',
+        received: '[REDACTED]',
+        source: 'env B',
+        message: 'b: bad',
+      },
+    ]);
+    const { written, codes, options } = capture();
+    expect(() => exitOnConfigError(error, options)).toThrow(error);
+    expect(codes).toEqual([78]);
+    expect(EX_CONFIG).toBe(78);
+    expect(written.join('')).toBe(
+      'Configuration is invalid (2 problems):\n  - a: bad\n  - b: bad\n' +
+        'Fix these in the environment variables, the files named by CONFIG_FILE, or the --key=value arguments, then restart.\n' +
+        'Exiting with code 78 (EX_CONFIG).\n',
+    );
+  });
+
+  it('rethrows anything that is not a ConfigError without printing or exiting', () => {
+    const { written, codes, options } = capture();
+    const other = new TypeError('boom');
+    expect(() => exitOnConfigError(other, options)).toThrow(other);
+    expect(written).toEqual([]);
+    expect(codes).toEqual([]);
+  });
+
+  it('loadConfigOrExit returns the config, or exits 78 on a bad one', () => {
+    const schema = { s: { port: { format: 'port', default: 1 } } } as const;
+    const ok = capture();
+    expect(loadConfigOrExit(schema, { env: {}, argv: [], ...ok.options }).s.port).toBe(1);
+    expect(ok.codes).toEqual([]);
+    const bad = capture();
+    expect(() =>
+      loadConfigOrExit(schema, { env: { S_PORT: 'x' }, argv: [], ...bad.options }),
+    ).toThrow(ConfigError);
+    expect(bad.codes).toEqual([78]);
+    expect(bad.written.join('')).toContain('s.port: expected a TCP port');
+  });
+});

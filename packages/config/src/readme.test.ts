@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from './config-error.js';
+import { EX_CONFIG } from './exit-on-config-error.js';
+import { adminSchema } from './fragments/admin.js';
+import { databaseSchema } from './fragments/database.js';
+import { logSchema } from './fragments/log.js';
+import { redisSchema } from './fragments/redis.js';
+import { serverSchema } from './fragments/server.js';
+import { shutdownSchema } from './fragments/shutdown.js';
+import { telemetrySchema } from './fragments/telemetry.js';
+import { CONFIG_FILE_VARIABLE, loadConfig } from './load-config.js';
+import { assertReadmeTable } from './readme-table.js';
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+describe('README', () => {
+  it('documents every fragment key with its env name, default and format', () => {
+    assertReadmeTable(readme, {
+      server: serverSchema(),
+      admin: adminSchema(),
+      log: logSchema(),
+      database: databaseSchema(),
+      redis: redisSchema(),
+      shutdown: shutdownSchema(),
+      telemetry: telemetrySchema(),
+    });
+  });
+
+  it('documents the loadConfig defaults and the exit code the code uses', () => {
+    expect(readme).toContain('- `env` — environment variables. Default: `process.env`.');
+    expect(readme).toContain(
+      '- `argv` — command-line arguments. Default: `process.argv.slice(2)`.',
+    );
+    expect(readme).toContain(`Default: the comma-separated paths in \`${CONFIG_FILE_VARIABLE}\``);
+    expect(readme).toContain(`calls \`exit(${EX_CONFIG})\``);
+    expect(readme).toContain(`Exiting with code ${EX_CONFIG} (EX_CONFIG).`);
+  });
+
+  it('shows the error text the example really produces', () => {
+    const schema = {
+      server: serverSchema(),
+      admin: adminSchema({ port: 9465 }),
+      log: logSchema(),
+      database: databaseSchema(),
+      orders: {
+        maxItems: { doc: 'Most line items per order.', format: 'nat', default: 50 },
+        apiKey: { doc: 'Partner API key.', format: 'string', default: null, sensitive: true },
+      },
+    } as const;
+    let message = '';
+    try {
+      loadConfig(schema, {
+        env: { SERVER_PORT: '80a', DATABASE_URL: 'mysql://app:pw@db/orders' },
+        argv: [],
+      });
+    } catch (error) {
+      if (error instanceof ConfigError) message = error.message;
+    }
+    expect(message).not.toBe('');
+    expect(readme).toContain(message);
+  });
+});
