@@ -1,0 +1,63 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => unknown;
+
+export interface AdminRoutes {
+  /** Serves /livez, /readyz, /startupz, /healthz; calls `next` for anything else. */
+  readonly health: NodeHandler;
+  readonly metrics: NodeHandler;
+  readonly logLevel: NodeHandler;
+  readonly info: () => Record<string, unknown>;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': status >= 400 ? 'application/problem+json' : 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
+  res.end(text);
+}
+
+/**
+ * The admin port: probes, metrics, log levels and build info, never the public surface. A handler
+ * that throws answers 500 without internals instead of taking the process down.
+ */
+export function createAdminServer(routes: AdminRoutes): Server {
+  const notFound = (req: IncomingMessage, res: ServerResponse) => {
+    sendJson(res, 404, {
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: `no admin endpoint at ${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0] ?? '/'}`,
+    });
+  };
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://admin').pathname;
+    const route = (): unknown => {
+      if (path === '/metrics') return routes.metrics(req, res);
+      if (path === '/admin/log-level') return routes.logLevel(req, res);
+      if (path === '/admin/info') {
+        if (req.method !== 'GET' && req.method !== 'HEAD') {
+          res.setHeader('allow', 'GET, HEAD');
+          sendJson(res, 405, { type: 'about:blank', title: 'Method Not Allowed', status: 405 });
+          return;
+        }
+        sendJson(res, 200, routes.info());
+        return;
+      }
+      return routes.health(req, res, () => notFound(req, res));
+    };
+    Promise.resolve()
+      .then(route)
+      .catch(() => {
+        if (!res.headersSent) {
+          sendJson(res, 500, { type: 'about:blank', title: 'Internal Server Error', status: 500 });
+        } else res.destroy();
+      });
+  });
+  server.headersTimeout = 5_000;
+  server.requestTimeout = 10_000;
+  return server;
+}

@@ -1,0 +1,174 @@
+/**
+ * The example worker, composed in start-up order:
+ * config → logger → shutdown → telemetry → database → Redis/worker → health → metrics → admin server → run.
+ * Shutdown closes in reverse: the worker stops first (it consumes everything else), the database last.
+ */
+import { telemetry } from './telemetry.js';
+import { Queue } from 'bullmq';
+import { exitOnConfigError, loadConfig, redactConfig } from '@shipshape/config';
+import {
+  bullmqWorkerCheck,
+  createHealth,
+  eventLoopDelayCheck,
+  knexCheck,
+  redisCheck,
+} from '@shipshape/health';
+import { createLogger, logLevelHandler, runInJobContext } from '@shipshape/logger';
+import { createMetrics } from '@shipshape/metrics';
+import { createShutdown } from '@shipshape/shutdown';
+import { createAdminServer } from './admin-server.js';
+import { readVersion } from './build-info.js';
+import { workerSchema } from './config.js';
+import { createDatabase } from './database.js';
+import { listen } from './listen.js';
+import { asEventSource, asKnexSource, asWorkerSource } from './metrics-sources.js';
+import { createOrderProcessor } from './order-processor.js';
+import { createOrderWorker } from './order-worker.js';
+import { createProviderStandIn } from './provider.js';
+import { closeRedis, createRedisConnection } from './redis.js';
+import { shutdownBudget } from './shutdown-budget.js';
+import { waitForSchema } from './wait-for-schema.js';
+
+const SERVICE = 'example-worker';
+const version = readVersion();
+const startedAt = Date.now();
+
+// 1. Config: every bad key listed at once, exit 78, before anything opens.
+let config: ReturnType<typeof loadConfig<typeof workerSchema>>;
+try {
+  config = loadConfig(workerSchema);
+} catch (error) {
+  exitOnConfigError(error);
+  throw error;
+}
+
+// 2. Logger.
+const logger = createLogger({
+  service: SERVICE,
+  version,
+  level: config.log.level,
+  format: config.log.format,
+});
+
+// 3. Shutdown coordinator (signals, deadline, LIFO hooks); logs and spans are flushed last.
+const shutdown = createShutdown({
+  logger,
+  timeoutMs: config.shutdown.timeout,
+  drainDelayMs: config.shutdown.drainDelay,
+});
+shutdown.addFinal('logger', () => logger.flush());
+// 4. Telemetry was started by the --import preload; its span flush is a final hook.
+shutdown.addFinal('telemetry', () => telemetry.shutdown());
+
+await shutdown.startup(async () => {
+  logger.info('starting', {
+    config: redactConfig(config),
+    node_version: process.version,
+    tracing: telemetry.settings.exporter,
+  });
+
+  // 5. Database (the API's schema; the worker never migrates).
+  const database = createDatabase({
+    url: config.database.url,
+    file: config.database.file,
+    poolMin: config.database.poolMin,
+    poolMax: config.database.poolMax,
+    acquireTimeoutMs: config.database.acquireTimeout,
+  });
+  shutdown.add('database', () => database.close());
+
+  // 6. Redis and the worker (created paused; it runs once everything around it is up).
+  const redis = createRedisConnection(config.redis.url, { logger, connectionName: SERVICE });
+  shutdown.add('redis', () => closeRedis(redis));
+  const queue = new Queue(config.queue.name, { connection: redis, prefix: config.queue.prefix });
+  queue.on('error', (error) => logger.warn('queue client error', { err: error }));
+  shutdown.add('queue', () => queue.close());
+  const processor = createOrderProcessor({
+    db: database.knex,
+    logger,
+    provider: createProviderStandIn({ latencyMs: config.worker.providerLatency }),
+    runInJobContext,
+  });
+  const orders = createOrderWorker(processor, {
+    connection: redis,
+    logger,
+    runInJobContext,
+    queueName: config.queue.name,
+    prefix: config.queue.prefix,
+    concurrency: config.worker.concurrency,
+    lockDurationMs: config.worker.lockDuration,
+    stalledIntervalMs: config.worker.stalledInterval,
+    maxStalledCount: config.worker.maxStalledCount,
+    keepCompleted: {
+      age: Math.round(config.worker.keepCompletedAge / 1000),
+      count: config.worker.keepCompletedCount,
+    },
+    keepFailed: {
+      age: Math.round(config.worker.keepFailedAge / 1000),
+      count: config.worker.keepFailedCount,
+    },
+    autorun: false,
+  });
+
+  // 7. Health: liveness is the process itself; readiness is Redis, the database and a running worker.
+  const health = createHealth({ logger });
+  health.liveness.add('event-loop', eventLoopDelayCheck());
+  health.readiness.add('redis', redisCheck(redis));
+  health.readiness.add('database', knexCheck(database.knex));
+  health.readiness.add('worker', bullmqWorkerCheck(orders.worker));
+  shutdown.onDraining(() => health.draining());
+
+  // 8. Metrics.
+  const metrics = createMetrics({ service: SERVICE, version, commit: config.build.commit });
+  metrics.instrumentKnex(asKnexSource(database.knex));
+  metrics.instrumentQueue(queue);
+  metrics.instrumentWorker(asWorkerSource(orders.worker));
+  metrics.observeHealth(asEventSource(health));
+  metrics.observeShutdown(asEventSource(shutdown));
+  shutdown.add('metrics', () => metrics.stop());
+
+  // 9. Admin server (probes, metrics, log levels, info); closed after the worker has drained.
+  const admin = createAdminServer({
+    health: health.handler,
+    metrics: metrics.handler,
+    logLevel: logLevelHandler(logger),
+    info: () => ({
+      service: SERVICE,
+      version,
+      commit: config.build.commit,
+      node_version: process.version,
+      uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
+      pid: process.pid,
+      state: shutdown.state,
+      queue: config.queue.name,
+      prefix: config.queue.prefix,
+      concurrency: config.worker.concurrency,
+      active_jobs: orders.activeJobIds(),
+      database: database.kind,
+      tracing: telemetry.settings.exporter,
+    }),
+  });
+  shutdown.addHttpServer('admin', admin);
+  await listen(admin, config.admin.port, config.admin.host);
+
+  // 10. The API owns the schema: wait for its migrations (probes already answer, startup fails meanwhile).
+  await waitForSchema(database.knex, { logger, signal: shutdown.signal });
+
+  // 11. Run: registered last, so on shutdown the worker stops first, while Redis and the database are up.
+  const budget = shutdownBudget(config.shutdown.timeout, config.shutdown.drainDelay);
+  shutdown.add('worker', () => orders.close(budget), { timeoutMs: budget.hookTimeoutMs });
+  orders.worker.run().catch((error: unknown) => {
+    logger.error('worker stopped unexpectedly; shutting down', { err: error });
+    void shutdown.shutdown('worker main loop failed');
+  });
+  await orders.worker.waitUntilReady();
+  health.markStarted();
+  logger.info('worker started', {
+    admin_port: config.admin.port,
+    queue: config.queue.name,
+    concurrency: config.worker.concurrency,
+    database: database.location,
+    shutdown_grace_ms: budget.graceMs,
+    lock_duration_ms: config.worker.lockDuration,
+  });
+});

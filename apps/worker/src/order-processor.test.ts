@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UnrecoverableError } from 'bullmq';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createContractTables, insertOrder } from '../test/helpers/contract-schema.js';
+import { createDatabase, type Database } from './database.js';
+import { createOrderProcessor, type OrderJobLike } from './order-processor.js';
+import { createProviderStandIn } from './provider.js';
+import type { LoggerLike } from './types.js';
+
+interface Line {
+  level: string;
+  message: string;
+  fields: Record<string, unknown> | undefined;
+}
+
+function memoryLogger(lines: Line[]): LoggerLike {
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => {
+    lines.push({ level, message, fields });
+  };
+  return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
+}
+
+const job = (data: unknown, attemptsMade = 0, id = 'job-1'): OrderJobLike => ({
+  id,
+  name: 'order.confirm',
+  queueName: 'orders',
+  data,
+  attemptsMade,
+});
+
+describe('order processor (SQLite)', () => {
+  let dir: string;
+  let database: Database;
+  let lines: Line[];
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'worker-proc-'));
+    database = createDatabase({ file: join(dir, 'db.sqlite') });
+    await createContractTables(database.knex);
+    lines = [];
+  });
+  afterEach(async () => {
+    await database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const processor = (latencyMs = 0) =>
+    createOrderProcessor({
+      db: database.knex,
+      logger: memoryLogger(lines),
+      provider: createProviderStandIn({ latencyMs }),
+      now: () => new Date('2026-01-02T03:04:05.000Z'),
+    });
+
+  it('confirms an order: computes the total, writes one confirmation and flips the status', async () => {
+    await insertOrder(database.knex, { id: 'o-1', total_cents: null });
+    const result = await processor()(job({ order_id: 'o-1', request_id: 'r-1' }, 1, 'o-1'));
+    expect(result).toEqual({ order_id: 'o-1', outcome: 'confirmed', total_cents: 4498 });
+    const order = await database.knex('orders').where({ id: 'o-1' }).first();
+    expect(order).toMatchObject({
+      status: 'confirmed',
+      total_cents: 4498,
+      confirmed_at: '2026-01-02T03:04:05.000Z',
+    });
+    const rows = await database.knex('order_confirmations').select();
+    expect(rows).toEqual([
+      { order_id: 'o-1', job_id: 'o-1', attempt: 2, confirmed_at: '2026-01-02T03:04:05.000Z' },
+    ]);
+  });
+
+  it('treats a second delivery as a no-op: still one confirmation row', async () => {
+    await insertOrder(database.knex, { id: 'o-2' });
+    const run = processor();
+    await run(job({ order_id: 'o-2' }));
+    const again = await run(job({ order_id: 'o-2' }, 0, 'job-2'));
+    expect(again.outcome).toBe('already_confirmed');
+    expect(await database.knex('order_confirmations').count({ n: '*' })).toEqual([{ n: 1 }]);
+  });
+
+  it('confirms exactly once when two deliveries race past the status check', async () => {
+    await insertOrder(database.knex, { id: 'o-3' });
+    const run = processor(20);
+    const results = await Promise.all([
+      run(job({ order_id: 'o-3' }, 0, 'a')),
+      run(job({ order_id: 'o-3' }, 0, 'b')),
+    ]);
+    expect(results.map((r) => r.outcome).sort()).toEqual(['confirmed', 'duplicate']);
+    expect(await database.knex('order_confirmations').count({ n: '*' })).toEqual([{ n: 1 }]);
+  });
+
+  it('rejects invalid job data as unrecoverable, naming the job and the field', async () => {
+    const error = await processor()(job({ orderId: 'x' }, 0, 'poison-1')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnrecoverableError);
+    expect((error as Error).message).toMatch(
+      /job poison-1 has invalid order.confirm data \(order_id:/,
+    );
+  });
+
+  it('fails (retryably) when the order does not exist', async () => {
+    const error = await processor()(job({ order_id: 'missing' })).catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(UnrecoverableError);
+    expect(error).toMatchObject({ code: 'ORDER_NOT_FOUND' });
+  });
+
+  it('treats unreadable stored items as unrecoverable', async () => {
+    await insertOrder(database.knex, { id: 'o-4', items: [{ sku: 'x', quantity: -1 }] });
+    const error = await processor()(job({ order_id: 'o-4' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnrecoverableError);
+    expect(error).toMatchObject({ code: 'ORDER_ITEMS_INVALID' });
+  });
+
+  it('stops before writing when its abort signal fires during the provider call', async () => {
+    await insertOrder(database.knex, { id: 'o-5' });
+    const controller = new AbortController();
+    const pending = processor(5_000)(job({ order_id: 'o-5' }), 'token', controller.signal);
+    setTimeout(() => controller.abort(new Error('shutdown deadline reached')), 20);
+    await expect(pending).rejects.toThrow('shutdown deadline reached');
+    const order = await database.knex('orders').where({ id: 'o-5' }).first();
+    expect(order.status).toBe('pending');
+  });
+
+  it('uses WAL mode and a busy timeout on the SQLite file', async () => {
+    const [mode] = await database.knex.raw('PRAGMA journal_mode');
+    const [busy] = await database.knex.raw('PRAGMA busy_timeout');
+    expect(mode).toEqual({ journal_mode: 'wal' });
+    expect(Object.values(busy as object)).toEqual([5000]);
+  });
+});

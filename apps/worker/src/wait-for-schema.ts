@@ -1,0 +1,49 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Knex } from 'knex';
+import type { LoggerLike } from './types.js';
+
+export const REQUIRED_TABLES = ['orders', 'order_confirmations'] as const;
+
+export interface WaitForSchemaOptions {
+  readonly logger: LoggerLike;
+  readonly signal?: AbortSignal;
+  readonly everyMs?: number;
+  /** A reminder is logged this often while waiting. */
+  readonly warnEveryMs?: number;
+}
+
+async function missingTables(db: Knex): Promise<string[]> {
+  const missing: string[] = [];
+  for (const table of REQUIRED_TABLES) {
+    if (!(await db.schema.hasTable(table))) missing.push(table);
+  }
+  return missing;
+}
+
+/**
+ * The API owns the schema; the worker never migrates. Until the tables exist (or while the database
+ * is unreachable) start-up waits here, saying what is missing and what to run, instead of failing jobs.
+ */
+export async function waitForSchema(db: Knex, options: WaitForSchemaOptions): Promise<void> {
+  const { logger, signal, everyMs = 1_000, warnEveryMs = 10_000 } = options;
+  let lastWarn = 0;
+  for (;;) {
+    signal?.throwIfAborted();
+    let problem: Record<string, unknown>;
+    try {
+      const missing = await missingTables(db);
+      if (missing.length === 0) return;
+      problem = {
+        missing_tables: missing,
+        hint: 'run the API migrations: node apps/api/dist/migrate.js (same DATABASE_URL / DATABASE_FILE)',
+      };
+    } catch (error) {
+      problem = { err: error, hint: 'check DATABASE_URL and that the database server is up' };
+    }
+    if (Date.now() - lastWarn >= warnEveryMs) {
+      lastWarn = Date.now();
+      logger.warn('waiting for the database schema before taking jobs', problem);
+    }
+    await sleep(everyMs, undefined, signal ? { signal } : {});
+  }
+}
