@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Capture } from '../test/helpers.js';
-import { FileDestination, StreamDestination } from './destination.js';
+import { FileDestination, StreamDestination, streamDestination } from './destination.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'shipshape-logger-'));
 afterAll(() => {
@@ -17,10 +17,16 @@ describe('StreamDestination', () => {
     const destination = new StreamDestination(out);
     let drains = 0;
     out.on('drain', () => drains++);
+    // A tight loop never lets 'drain' fire: full chunks queue up and go out in order on flush.
     for (let i = 0; i < 20_000; i++) destination.write(`{"i":${i},"pad":"${'x'.repeat(40)}"}\n`);
     await destination.flush();
     const acknowledged = out.chunks.join('').split('\n').length - 1;
     expect(acknowledged).toBe(20_000);
+    const order = out.text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => (JSON.parse(line) as { i: number }).i);
+    expect(order).toEqual(Array.from({ length: 20_000 }, (_, i) => i));
     expect(out.chunks.length).toBeLessThan(200);
     expect(drains).toBeGreaterThan(0);
   });
@@ -72,5 +78,25 @@ describe('FileDestination', () => {
     expect(() => new FileDestination(join(dir, 'nope\u0000', 'x.log'))).toThrow(
       expect.objectContaining({ code: 'LOGGER_DESTINATION_FAILED' }),
     );
+  });
+});
+
+describe('streamDestination (shared per stream)', () => {
+  it('gives loggers of one stream one buffer, so lines keep their order, and detaches after the last close', async () => {
+    const out = new Capture();
+    const first = streamDestination(out);
+    const second = streamDestination(out);
+    expect(second).toBe(first);
+    first.write('1\n');
+    second.write('2\n');
+    first.write('3\n');
+    await second.flush();
+    expect(out.text).toBe('1\n2\n3\n');
+    expect(out.listenerCount('error')).toBe(1);
+    await first.close();
+    expect(out.listenerCount('error')).toBe(1);
+    await second.close();
+    expect(out.listenerCount('error')).toBe(0);
+    expect(streamDestination(out)).not.toBe(first);
   });
 });

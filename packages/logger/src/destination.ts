@@ -32,10 +32,28 @@ function registerExitFlush(target: { flushSync(): void }): void {
   });
 }
 
+const shared = new WeakMap<NodeJS.WritableStream, StreamDestination>();
+
+/**
+ * The destination for a stream, shared by every logger writing to that stream so their lines keep
+ * their order and one error listener serves all. Each call must be paired with one `close()`.
+ */
+export function streamDestination(stream: NodeJS.WritableStream): StreamDestination {
+  let destination = shared.get(stream);
+  if (destination === undefined) {
+    destination = new StreamDestination(stream);
+    shared.set(stream, destination);
+  } else destination.acquire();
+  return destination;
+}
+
 /** Any Writable (process.stdout, a pipe, a socket): chunked writes that honour `write() === false`. */
 export class StreamDestination implements Destination {
+  #refs = 1;
   readonly #stream: NodeJS.WritableStream & { fd?: unknown; writableLength?: number };
   #pending = '';
+  /** Full chunks waiting for 'drain' (kept apart so no giant string builds up under backpressure). */
+  #queued: string[] = [];
   #scheduled = false;
   #blocked = false;
   #issued = 0;
@@ -71,8 +89,12 @@ export class StreamDestination implements Destination {
       return;
     }
     this.#pending += line;
-    if (this.#pending.length >= CHUNK_CHARS) this.#push(false);
-    else if (!this.#scheduled) {
+    if (this.#pending.length >= CHUNK_CHARS) {
+      if (this.#blocked) {
+        this.#queued.push(this.#pending);
+        this.#pending = '';
+      } else this.#push(false);
+    } else if (!this.#scheduled) {
       this.#scheduled = true;
       setImmediate(this.#onImmediate);
     }
@@ -88,33 +110,53 @@ export class StreamDestination implements Destination {
     });
   }
 
+  acquire(): void {
+    this.#refs++;
+  }
+
   async close(): Promise<void> {
     try {
       await this.flush();
     } finally {
-      this.#stream.removeListener('error', this.#onError);
-      this.#stream.removeListener('drain', this.#onDrain);
-      pendingAtExit.delete(this);
+      if (--this.#refs <= 0) this.#detach();
     }
+  }
+
+  #detach(): void {
+    if (shared.get(this.#stream) === this) shared.delete(this.#stream);
+    this.#stream.removeListener('error', this.#onError);
+    this.#stream.removeListener('drain', this.#onDrain);
+    pendingAtExit.delete(this);
   }
 
   /** Last resort at process exit: write what is still buffered straight to the file descriptor. */
   flushSync(): void {
     const fd = this.#stream.fd;
-    if (this.#pending === '' || typeof fd !== 'number' || (this.#stream.writableLength ?? 0) > 0)
-      return;
+    const rest = this.#queued.join('') + this.#pending;
+    if (rest === '' || typeof fd !== 'number' || (this.#stream.writableLength ?? 0) > 0) return;
     try {
-      writeSync(fd, this.#pending);
+      writeSync(fd, rest);
+      this.#queued = [];
       this.#pending = '';
     } catch {
       // the process is exiting; nothing left to report to
     }
   }
 
+  /** Writes queued chunks then the pending one, stopping at backpressure unless forced (flush). */
   #push(force: boolean): void {
-    if (this.#pending === '' || (this.#blocked && !force) || this.#failure !== undefined) return;
+    if ((this.#blocked && !force) || this.#failure !== undefined) return;
+    while (this.#queued.length > 0) {
+      this.#writeChunk(this.#queued.shift() ?? '');
+      if (this.#blocked && !force) return;
+    }
+    if (this.#pending === '') return;
     const chunk = this.#pending;
     this.#pending = '';
+    this.#writeChunk(chunk);
+  }
+
+  #writeChunk(chunk: string): void {
     const seq = ++this.#issued;
     const accepted = this.#stream.write(chunk, (error?: Error | null) => {
       if (error) this.#fail(error);
@@ -141,7 +183,9 @@ export class StreamDestination implements Destination {
   #fail(error: Error): void {
     if (this.#failure !== undefined) return;
     this.#failure = error;
-    this.#dropped += this.#pending === '' ? 0 : this.#pending.split('\n').length - 1;
+    for (const chunk of [...this.#queued, this.#pending])
+      this.#dropped += chunk.split('\n').length - 1;
+    this.#queued = [];
     this.#pending = '';
     this.#settle();
   }

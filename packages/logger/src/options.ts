@@ -1,4 +1,4 @@
-import { FileDestination, StreamDestination, type Destination } from './destination.js';
+import { FileDestination, streamDestination, type Destination } from './destination.js';
 import { LoggerError } from './errors.js';
 import { assertLevel, type Level } from './levels.js';
 
@@ -71,11 +71,11 @@ export function resolveOptions(options: LoggerOptions): ResolvedLoggerOptions {
 }
 
 function openDestination(destination: LoggerOptions['destination']): Destination {
-  if (destination === undefined) return new StreamDestination(process.stdout);
+  if (destination === undefined) return streamDestination(process.stdout);
   if ('path' in destination && typeof destination.path === 'string')
     return new FileDestination(destination.path);
   if (typeof (destination as NodeJS.WritableStream).write === 'function') {
-    return new StreamDestination(destination as NodeJS.WritableStream);
+    return streamDestination(destination as NodeJS.WritableStream);
   }
   throw new LoggerError(
     'LOGGER_INVALID_OPTIONS',
