@@ -1,5 +1,6 @@
 export { loadConfig, CONFIG_FILE_VARIABLE } from './load-config.js';
 export { loadConfigOrExit } from './load-config-or-exit.js';
+export { defineSchema } from './define-schema.js';
 export { ConfigError, formatConfigProblems, isConfigError } from './config-error.js';
 export { ConfigSchemaError } from './schema-error.js';
 export { exitOnConfigError, EX_CONFIG } from './exit-on-config-error.js';

@@ -72,6 +72,17 @@ describe('prototype pollution', () => {
     );
   });
 
+  it('cannot be reached through environment variable names', () => {
+    const env = {
+      '__proto__.polluted': 'yes',
+      SERVER___PROTO___POLLUTED: 'yes',
+      CONSTRUCTOR_PROTOTYPE_POLLUTED: 'yes',
+    };
+    const config = loadConfig(schema, { env, argv: [] });
+    expect(config.server.port).toBe(3000);
+    expect(polluted()).toBe(false);
+  });
+
   it('rejects forbidden keys in arguments', () => {
     expectRejected(
       () =>

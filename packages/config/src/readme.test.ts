@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.js';
+import { defineSchema } from './define-schema.js';
 import { EX_CONFIG } from './exit-on-config-error.js';
 import { adminSchema } from './fragments/admin.js';
 import { databaseSchema } from './fragments/database.js';
@@ -38,7 +39,7 @@ describe('README', () => {
   });
 
   it('shows the error text the example really produces', () => {
-    const schema = {
+    const schema = defineSchema({
       server: serverSchema(),
       admin: adminSchema({ port: 9465 }),
       log: logSchema(),
@@ -47,7 +48,7 @@ describe('README', () => {
         maxItems: { doc: 'Most line items per order.', format: 'nat', default: 50 },
         apiKey: { doc: 'Partner API key.', format: 'string', default: null, sensitive: true },
       },
-    } as const;
+    });
     let message = '';
     try {
       loadConfig(schema, {
@@ -59,5 +60,20 @@ describe('README', () => {
     }
     expect(message).not.toBe('');
     expect(readme).toContain(message);
+  });
+});
+
+describe('README example', () => {
+  it('is the type-checked file test/fixtures/readme-example.ts', () => {
+    const example = /```ts\n(\/\/ src\/config\.ts\n[\s\S]*?)```/.exec(readme)?.[1];
+    const fixture = readFileSync(
+      new URL('../test/fixtures/readme-example.ts', import.meta.url),
+      'utf8',
+    );
+    const checked = fixture
+      .split('// --- type checks below')[0]
+      ?.replace("from '../../src/index.js';", "from '@shipshape/config';");
+    expect(example).toBeDefined();
+    expect(checked).toBe(example);
   });
 });

@@ -185,4 +185,18 @@ describe('redaction', () => {
     );
     expect(error.problems).toHaveLength(1);
   });
+
+  it('names the protocol of a rejected sensitive URL but nothing else about it', () => {
+    const wrong = catchConfigError(() =>
+      loadConfig(schema, { env: { DATABASE_URL: `mysql://app:${SECRET}@db/x` }, argv: [] }),
+    );
+    expect(wrong.message).toContain(
+      'received [REDACTED] (a URL with protocol mysql:) from env DATABASE_URL',
+    );
+    const pasted = catchConfigError(() =>
+      loadConfig(schema, { env: { DATABASE_URL: `p4ss:${SECRET}` }, argv: [] }),
+    );
+    expect(pasted.message).toContain('received [REDACTED] (not a scheme:// URL)');
+    expect(pasted.message).not.toContain('p4ss');
+  });
 });

@@ -40,9 +40,20 @@ export function leafProblem(
   };
 }
 
+/** For a sensitive URL, what may be said about it without the secret: its protocol. */
+function sensitiveHint(leaf: ResolvedLeaf, received: unknown): string {
+  if (!leaf.sensitive || !leaf.rule.label.startsWith('url') || typeof received !== 'string')
+    return '';
+  // Only a conventional `scheme://` prefix is named: a pasted password like `p4ss:word` must not be.
+  const scheme = /^([a-z][a-z0-9+.-]{0,15}:)\/\//i.exec(received);
+  return scheme === null
+    ? ' (not a scheme:// URL)'
+    : ` (a URL with protocol ${(scheme[1] ?? '').toLowerCase()})`;
+}
+
 export function invalidValueMessage(leaf: ResolvedLeaf, received: unknown, source: string): string {
   return (
-    `${leaf.key}: expected ${leaf.rule.expected}, received ${displayValue(received, leaf.sensitive)} ` +
+    `${leaf.key}: expected ${leaf.rule.expected}, received ${displayValue(received, leaf.sensitive)}${sensitiveHint(leaf, received)} ` +
     `from ${source}. Set ${leaf.env} (or --${leaf.key}) to a valid value.`
   );
 }
