@@ -97,9 +97,10 @@ export function createMetrics(options: MetricsOptions): Metrics {
     registry,
     handler: createMetricsHandler(serialize, resolved.logger),
     async scrape(format = 'prometheus') {
-      const chunks: string[] = [];
-      await serialize(format, (chunk) => chunks.push(chunk));
-      return chunks.join('');
+      // Each slice is encoded as it arrives so the end costs one copy, not flattening a huge rope.
+      const chunks: Buffer[] = [];
+      await serialize(format, (chunk) => chunks.push(Buffer.from(chunk, 'utf8')));
+      return Buffer.concat(chunks).toString('utf8');
     },
     contentType: (format = 'prometheus') => CONTENT_TYPES[format],
     httpMiddleware: (middlewareOptions) => createHttpMiddleware(factory, middlewareOptions),

@@ -48,7 +48,10 @@ export interface SerializeOptions {
   logger?: LoggerLike | undefined;
 }
 
-const CHECK_EVERY = 32;
+/** Sample lines rendered between two looks at the clock. */
+const CHECK_EVERY_LINES = 256;
+/** Output is handed to `write` once this much has accumulated. */
+const FLUSH_AT_CHARS = 32 * 1024;
 
 const yieldToEventLoop = (): Promise<void> =>
   new Promise((resolve) => {
@@ -83,9 +86,15 @@ export async function serializeRegistry(
   let buffer = '';
   let sliceStart = performance.now();
   let sinceCheck = 0;
-  const maybeYield = async (): Promise<void> => {
-    if (++sinceCheck < CHECK_EVERY) return;
+  const maybeYield = async (lines: number): Promise<void> => {
+    sinceCheck += lines;
+    if (sinceCheck < CHECK_EVERY_LINES) return;
     sinceCheck = 0;
+    if (buffer.length >= FLUSH_AT_CHARS) {
+      // Hand small pieces on: a long rope of line strings kept alive makes every scavenge slow.
+      write(buffer);
+      buffer = '';
+    }
     if (performance.now() - sliceStart < sliceBudgetMs) return;
     if (buffer !== '') write(buffer);
     buffer = '';
@@ -99,7 +108,7 @@ export async function serializeRegistry(
     const base = isCounter ? metric.name.replace(/_total$/, '') : metric.name;
     const sampleName = isCounter ? `${base}_total` : base;
     const family = isCounter && !openMetrics ? sampleName : base;
-    const type = typeName(metric.type, openMetrics);
+    const type = typeName(metric.type, metric.name, openMetrics);
     buffer += `# HELP ${family} ${escapeHelp(metric.help, format)}\n# TYPE ${family} ${type}\n`;
 
     const hashMap = metric.hashMap;
@@ -110,7 +119,7 @@ export async function serializeRegistry(
         buffer += `${value.metricName ?? sampleName}${labels === '' ? '' : `{${labels}}`} ${formatValue(value.value)}`;
         buffer += openMetrics ? exemplarSuffix(value.exemplar) : '';
         buffer += '\n';
-        await maybeYield();
+        await maybeYield(1);
       }
       continue;
     }
@@ -139,7 +148,7 @@ export async function serializeRegistry(
         const braces = labels === '' ? '' : `{${labels}}`;
         buffer += `${base}_sum${braces} ${formatValue(entry.sum ?? 0)}\n${base}_count${braces} ${count}\n`;
       }
-      await maybeYield();
+      await maybeYield(bounds.length + 3);
     }
   }
   if (openMetrics) buffer += '# EOF\n';
@@ -153,7 +162,16 @@ function isFastPath(metric: MetricInternals): boolean {
   return metric.type === 'histogram' && Array.isArray(metric.upperBounds);
 }
 
-function typeName(type: string, openMetrics: boolean): string {
+/** Suffixes promtool's lint reserves for counters, histograms and summaries. */
+const RESERVED_SUFFIX = /_(count|sum|bucket|total)$/;
+
+/**
+ * The TYPE written for a family. A gauge whose name ends in a reserved suffix (OpenTelemetry's
+ * `db_client_connection_count`) is written as `untyped` in text 0.0.4: promtool exempts untyped
+ * families from its suffix rules and PromQL treats them exactly like gauges.
+ */
+function typeName(type: string, name: string, openMetrics: boolean): string {
+  if (type === 'gauge' && !openMetrics && RESERVED_SUFFIX.test(name)) return 'untyped';
   if (type === 'counter' || type === 'gauge' || type === 'histogram' || type === 'summary')
     return type;
   return openMetrics ? 'unknown' : 'untyped';
