@@ -1,5 +1,5 @@
 export { createShutdown } from './shutdown.js';
-export type { AddHttpServerOptions, Shutdown } from './shutdown.js';
+export type { AddHttpServerOptions, Shutdown } from './shutdown-api.js';
 export { closeHttpServer } from './close-http-server.js';
 export type { CloseHttpServerOptions, CloseHttpServerResult } from './close-http-server.js';
 export { trackHttpServer, HttpServerTracker } from './http-server-tracker.js';

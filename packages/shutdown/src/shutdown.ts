@@ -1,42 +1,16 @@
+import { DrainingListeners } from './draining-listeners.js';
 import { ShutdownEmitter } from './emitter.js';
-import { trackHttpServer } from './http-server-tracker.js';
+import { HookRegistry } from './hook-registry.js';
+import { httpServerHook } from './http-server-hook.js';
 import type { HttpServerLike } from './http-server-tracker.js';
 import { resolveShutdownOptions } from './options.js';
 import type { ResolvedShutdownOptions, ShutdownOptions } from './options.js';
 import { runHooks } from './run-hooks.js';
 import type { Hook } from './run-hooks.js';
 import { sleep } from './run-with-timeout.js';
+import { ProcessListeners } from './process-listeners.js';
+import type { AddHttpServerOptions, Shutdown } from './shutdown-api.js';
 import type { HookFn, HookOptions, ShutdownEvents, ShutdownState } from './types.js';
-
-export interface AddHttpServerOptions {
-  /** When connections still open are destroyed (the hook then counts as timed out). Default: `hookTimeoutMs`. */
-  readonly timeoutMs?: number;
-  /** A keep-alive connection that has served nothing for this long counts as idle. Default: the coordinator's `socketIdleMs`. */
-  readonly socketIdleMs?: number;
-}
-
-export interface Shutdown {
-  /** running → draining → stopping → stopped. */
-  readonly state: ShutdownState;
-  /** Aborts the moment shutdown starts; long work (polls, jobs) can watch it. */
-  readonly signal: AbortSignal;
-  /** Registers a hook; hooks run last-in-first-out. Returns a function that unregisters it. */
-  add(name: string, fn: HookFn, options?: HookOptions): () => void;
-  /** Registers a final hook (log flush, telemetry flush): runs after every other hook, whatever happened. */
-  addFinal(name: string, fn: HookFn, options?: HookOptions): () => void;
-  /** Registers a node:http / node:https server to drain (see `closeHttpServer`). Tracks its sockets from now on. */
-  addHttpServer(name: string, server: HttpServerLike, options?: AddHttpServerOptions): () => void;
-  /** Runs `fn` at once when shutdown starts (flip readiness here). */
-  onDraining(fn: () => unknown): () => void;
-  /** Starts a graceful shutdown from code; resolves once the exit function has been called. */
-  shutdown(reason?: string): Promise<void>;
-  /** Runs start-up; if it throws, closes what was registered so far (LIFO) and exits 1. */
-  startup<T>(fn: () => Promise<T>): Promise<T>;
-  on<K extends keyof ShutdownEvents>(event: K, listener: (event: ShutdownEvents[K]) => void): this;
-  off<K extends keyof ShutdownEvents>(event: K, listener: (event: ShutdownEvents[K]) => void): this;
-  /** Removes the process listeners (signals, uncaught errors) without shutting down. */
-  dispose(): void;
-}
 
 interface RunRequest {
   readonly reason: string;
@@ -52,12 +26,11 @@ class ShutdownCoordinator implements Shutdown {
   readonly #options: ResolvedShutdownOptions;
   readonly #emitter: ShutdownEmitter;
   readonly #abort = new AbortController();
-  readonly #hooks: Hook[] = [];
-  readonly #finals: Hook[] = [];
-  readonly #drainingListeners = new Set<() => unknown>();
+  readonly #registry = new HookRegistry();
+  readonly #drainingListeners = new DrainingListeners();
   readonly #pending = new Set<Hook>();
   readonly #unfinished = new Set<Hook>();
-  readonly #processListeners: [string, (value: unknown) => void][] = [];
+  readonly #processListeners = new ProcessListeners();
   #state: ShutdownState = 'running';
   #crashed = false;
   #exited = false;
@@ -69,12 +42,13 @@ class ShutdownCoordinator implements Shutdown {
     this.#emitter = new ShutdownEmitter((error) => {
       options.logger.error('a shutdown event listener threw; ignored', { err: error });
     });
-    for (const signal of options.signals) this.#listen(signal, () => this.#onSignal(signal));
+    for (const signal of options.signals)
+      this.#processListeners.add(signal, () => this.#onSignal(signal));
     if (options.handleUncaught) {
-      this.#listen('uncaughtException', (error: unknown) =>
+      this.#processListeners.add('uncaughtException', (error: unknown) =>
         this.#onCrash('uncaughtException', error),
       );
-      this.#listen('unhandledRejection', (reason: unknown) =>
+      this.#processListeners.add('unhandledRejection', (reason: unknown) =>
         this.#onCrash('unhandledRejection', reason),
       );
     }
@@ -88,23 +62,11 @@ class ShutdownCoordinator implements Shutdown {
     return this.#abort.signal;
   }
 
-  #listen(event: string, listener: (value: unknown) => void): void {
-    process.on(event, listener);
-    this.#processListeners.push([event, listener]);
-  }
-
   dispose(): void {
-    for (const [event, listener] of this.#processListeners.splice(0))
-      process.removeListener(event, listener);
+    this.#processListeners.removeAll();
   }
 
-  #register(
-    list: Hook[],
-    final: boolean,
-    name: string,
-    fn: HookFn,
-    options: HookOptions = {},
-  ): () => void {
+  #register(final: boolean, name: string, fn: HookFn, options?: HookOptions): () => void {
     if (this.#state === 'stopping' || this.#state === 'stopped') {
       this.#options.logger.warn(
         `shutdown hook "${name}" registered while ${this.#state}: it will not run`,
@@ -114,26 +76,15 @@ class ShutdownCoordinator implements Shutdown {
       );
       return () => undefined;
     }
-    const hook: Hook = {
-      name,
-      fn,
-      timeoutMs: options.timeoutMs,
-      onTimeout: options.onTimeout,
-      final,
-    };
-    list.push(hook);
-    return () => {
-      const index = list.indexOf(hook);
-      if (index >= 0) list.splice(index, 1);
-    };
+    return this.#registry.add(final, name, fn, options);
   }
 
   add(name: string, fn: HookFn, options?: HookOptions): () => void {
-    return this.#register(this.#hooks, false, name, fn, options);
+    return this.#register(false, name, fn, options);
   }
 
   addFinal(name: string, fn: HookFn, options?: HookOptions): () => void {
-    return this.#register(this.#finals, true, name, fn, options);
+    return this.#register(true, name, fn, options);
   }
 
   addHttpServer(
@@ -141,42 +92,15 @@ class ShutdownCoordinator implements Shutdown {
     server: HttpServerLike,
     options: AddHttpServerOptions = {},
   ): () => void {
-    const tracker = trackHttpServer(server);
-    const { logger } = this.#options;
-    const socketIdleMs = options.socketIdleMs ?? this.#options.socketIdleMs;
-    const hookOptions: HookOptions = {
-      onTimeout: () => {
-        const destroyed = tracker.destroyAll();
-        logger.warn(
-          `http server "${name}": destroyed ${destroyed} connection(s) still open at the timeout`,
-          {
-            hook: name,
-            destroyedConnections: destroyed,
-          },
-        );
-      },
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    };
-    return this.add(
-      name,
-      () => {
-        return tracker.close(socketIdleMs, () => {
-          logger.info(
-            `http server "${name}" stopped listening; draining ${tracker.connections} open connection(s)`,
-            {
-              hook: name,
-              connections: tracker.connections,
-            },
-          );
-        });
-      },
-      hookOptions,
-    );
+    const hook = httpServerHook(name, server, this.#options.logger, {
+      socketIdleMs: this.#options.socketIdleMs,
+      ...options,
+    });
+    return this.add(name, hook.fn, hook.options);
   }
 
   onDraining(fn: () => unknown): () => void {
-    this.#drainingListeners.add(fn);
-    return () => this.#drainingListeners.delete(fn);
+    return this.#drainingListeners.add(fn);
   }
 
   on<K extends keyof ShutdownEvents>(event: K, listener: (event: ShutdownEvents[K]) => void): this {
@@ -204,7 +128,7 @@ class ShutdownCoordinator implements Shutdown {
         'startup failed: closing what was opened so far, then exiting with code 1',
         {
           err: error,
-          registeredHooks: names(this.#hooks).reverse(),
+          registeredHooks: this.#registry.names(),
         },
       );
       await this.#run({ reason: 'startup failure', crash: true, drain: false });
@@ -255,21 +179,9 @@ class ShutdownCoordinator implements Shutdown {
   }
 
   #startDraining(reason: string): void {
-    const { logger } = this.#options;
     this.#state = 'draining';
     this.#abort.abort(new DOMException(`shutdown started: ${reason}`, 'AbortError'));
-    for (const listener of this.#drainingListeners) {
-      try {
-        const result = listener();
-        if (result instanceof Promise) {
-          result.catch((error: unknown) =>
-            logger.error('a draining listener failed', { err: error }),
-          );
-        }
-      } catch (error) {
-        logger.error('a draining listener failed', { err: error });
-      }
-    }
+    this.#drainingListeners.runAll(this.#options.logger);
   }
 
   #phaseDone(phase: 'drain' | 'hooks' | 'final', startedAt: number): void {
@@ -309,8 +221,7 @@ class ShutdownCoordinator implements Shutdown {
 
     this.#state = 'stopping';
     const hooksStartedAt = performance.now();
-    const hooks = [...this.#hooks].reverse();
-    const finals = [...this.#finals].reverse();
+    const { hooks, finals } = this.#registry.ordered();
     for (const hook of [...hooks, ...finals]) this.#pending.add(hook);
     const context = {
       logger,
@@ -327,7 +238,7 @@ class ShutdownCoordinator implements Shutdown {
           timeoutMs,
           unfinishedHooks: [
             ...names(this.#unfinished),
-            ...names(this.#pending).filter((n) => !finals.some((f) => f.name === n)),
+            ...names([...this.#pending].filter((hook) => !hook.final)),
           ],
           activeResources: process.getActiveResourcesInfo(),
         },
