@@ -199,18 +199,21 @@ describe('checks', () => {
 
 describe('probe-storm protection', () => {
   it('shares one in-flight run between concurrent callers and reuses it for the TTL', async () => {
-    const health = createHealth({ cacheTtlMs: 100 });
+    const health = createHealth(); // the default TTL of 1 s
     health.markStarted();
     const check = vi.fn(async () => {
       await sleep(30);
     });
     health.readiness.add('db', check);
+    let events = 0;
+    health.on('check', () => (events += 1));
     const results = await Promise.all(Array.from({ length: 20 }, () => health.run('readiness')));
     expect(check).toHaveBeenCalledTimes(1);
+    expect(events).toBe(1);
     expect(new Set(results.map((r) => entry(r.checks, 'db').time)).size).toBe(1);
     await health.run('readiness');
     expect(check).toHaveBeenCalledTimes(1);
-    await sleep(150);
+    await sleep(1100);
     await health.run('readiness');
     expect(check).toHaveBeenCalledTimes(2);
   });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHealth, type Health, type HealthOptions } from '../src/index.js';
-import { serve, type Probe } from './helpers.js';
+import { serve, sleep, type Probe } from './helpers.js';
 
 let probe: Probe | undefined;
 afterEach(async () => {
@@ -116,16 +116,32 @@ describe('HTTP handler', () => {
   });
 
   it('runs each check once for 100 concurrent /readyz requests', async () => {
-    const { health, probe } = await setup();
+    const health = createHealth();
     health.markStarted();
-    const db = vi.fn(() => new Promise<void>((resolve) => setTimeout(resolve, 100)));
-    const redis = vi.fn(() => new Promise<void>((resolve) => setTimeout(resolve, 50)));
-    health.readiness.add('db', db);
-    health.readiness.add('redis', redis);
-    const responses = await Promise.all(Array.from({ length: 100 }, () => probe.get('/readyz')));
+    // The checks hold the run open until all 100 requests have reached the server, so every request
+    // must have been answered from that one run — however slowly a loaded machine delivers them.
+    let arrived = 0;
+    let allArrived: () => void = () => undefined;
+    const everyoneIsHere = new Promise<void>((resolve) => (allArrived = resolve));
+    const holdOpen = (): Promise<void> => Promise.race([everyoneIsHere, sleep(8000)]);
+    const db = vi.fn(holdOpen);
+    const redis = vi.fn(holdOpen);
+    health.readiness.add('db', db, { timeoutMs: 10_000 });
+    health.readiness.add('redis', redis, { timeoutMs: 10_000 });
+    let events = 0;
+    health.on('check', () => (events += 1));
+    probe = await serve((req, res, next) => {
+      arrived += 1;
+      if (arrived === 100) allArrived();
+      health.handler(req, res, next);
+    });
+    const server = probe;
+    const responses = await Promise.all(Array.from({ length: 100 }, () => server.get('/readyz')));
+    expect(arrived).toBe(100);
     expect(responses.map((r) => r.status)).toEqual(Array.from({ length: 100 }, () => 200));
     expect(db).toHaveBeenCalledTimes(1);
     expect(redis).toHaveBeenCalledTimes(1);
+    expect(events).toBe(2); // one shared run, not 100 runs that each waited on the same calls
   });
 });
 
