@@ -4,6 +4,7 @@ export default defineProject({
   test: {
     name: 'deploy',
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,

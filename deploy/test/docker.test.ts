@@ -43,6 +43,16 @@ describe('docker/Dockerfile', () => {
     );
   });
 
+  it('stamps VERSION into each app package.json in a stage of its own', () => {
+    const stamp = stages.find((s) => s.name === 'stamp');
+    expect(stamp?.from).toBe('build');
+    expect(stamp?.instructions.map((i) => `${i.keyword} ${i.args}`)).toEqual([
+      'FROM build AS stamp',
+      'ARG VERSION=0.0.0-dev',
+      'RUN for app in api worker; do (cd "/out/$app" && npm pkg set "version=$VERSION"); done',
+    ]);
+  });
+
   it('builds from pinned Node 22+ images, never latest', () => {
     const external = stages.filter((s) => !stageNames.has(s.from));
     expect(external.length).toBeGreaterThan(0);
@@ -103,15 +113,18 @@ describe('docker/Dockerfile', () => {
         .filter((i) => i.keyword === 'ENV')
         .map((i) => i.args)
         .join(' ');
-      expect(env).toContain('APP_VERSION=${VERSION}');
-      expect(env).toContain('APP_COMMIT=${COMMIT}');
-      // Version arguments come after the COPY, so a new commit does not invalidate the app layer.
-      const copyIndex = stage.instructions.findIndex((i) => i.keyword === 'COPY');
-      const argIndex = stage.instructions.findIndex((i) => i.keyword === 'ARG');
-      expect(copyIndex).toBeLessThan(argIndex);
-      expect(stage.instructions.find((i) => i.keyword === 'COPY')?.args).toBe(
+      // The apps read the commit from GIT_COMMIT and the version from their package.json, which
+      // the stamp stage writes from VERSION.
+      expect(env).toContain('GIT_COMMIT=${COMMIT}');
+      const copies = stage.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args);
+      expect(copies).toEqual([
         `--from=build /out/${name} /app`,
-      );
+        `--from=stamp /out/${name}/package.json /app/package.json`,
+      ]);
+      // Version arguments come after the app COPY, so a new release does not invalidate the app layer.
+      const appCopy = stage.instructions.findIndex((i) => i.keyword === 'COPY');
+      const argIndex = stage.instructions.findIndex((i) => i.keyword === 'ARG');
+      expect(appCopy).toBeLessThan(argIndex);
       expect(stage.instructions.find((i) => i.keyword === 'CMD')?.args).toBe(
         '["node", "--import", "./dist/telemetry.js", "dist/main.js"]',
       );

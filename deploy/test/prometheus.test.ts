@@ -32,7 +32,13 @@ describe('alert and recording rules', () => {
     );
     expect(broken).not.toBe(rules);
     writeFileSync(join(scratch, 'rules.yaml'), broken);
-    copyFileSync(join(prometheusDir, 'rules.test.yaml'), join(scratch, 'rules.test.yaml'));
+    // Only the test of that alert, so this check stays fast.
+    const tests = parse(readFileSync(join(prometheusDir, 'rules.test.yaml'), 'utf8')) as {
+      tests: { name: string }[];
+    };
+    tests.tests = tests.tests.filter((t) => t.name.startsWith('oldest waiting job'));
+    expect(tests.tests).toHaveLength(1);
+    writeFileSync(join(scratch, 'rules.test.yaml'), stringify(tests));
     const result = promtool(['test', 'rules', 'rules.test.yaml'], scratch);
     expect(result.status).not.toBe(0);
     expect(result.output).toContain('QueueOldestJobTooOld');

@@ -21,16 +21,17 @@ export function appConfigRows(app: App): ConfigRow[] {
       `apps/${app}/README.md does not exist: the app's configuration table is the source of its env names`,
     );
   const lines = readFileSync(readme, 'utf8').split('\n');
+  // Cells split on | but not on an escaped \| (the format column says "json \| pretty").
   const cells = (line: string) =>
     line
       .trim()
       .replace(/^\||\|$/g, '')
-      .split('|')
+      .split(/(?<!\\)\|/)
       .map((c) => c.trim().replace(/^`|`$/g, ''));
   for (let i = 0; i < lines.length - 1; i += 1) {
     const header = cells(lines[i] ?? '').map((c) => c.toLowerCase());
     const envColumn = header.findIndex(
-      (c) => c === 'env' || c === 'environment' || c === 'env var' || c === 'variable',
+      (c) => c === 'env' || c === 'environment variable' || c === 'variable',
     );
     const defaultColumn = header.indexOf('default');
     if (!lines[i]?.trim().startsWith('|') || envColumn < 0 || defaultColumn < 0) continue;

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { inject } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { kubernetesDir } from './paths.js';
 
@@ -18,14 +19,19 @@ export interface KubeObject {
 
 const cache = new Map<string, KubeObject[]>();
 
-/** Renders a kustomization directory (relative to deploy/kubernetes) offline with `kubectl kustomize`. */
+/**
+ * The objects `kubectl kustomize` renders offline for a kustomization directory (relative to
+ * deploy/kubernetes). The overlays are rendered once by test/global-setup.ts; anything else here.
+ */
 export function render(dir: string): KubeObject[] {
   const cached = cache.get(dir);
   if (cached) return cached;
-  const output = execFileSync('kubectl', ['kustomize', join(kubernetesDir, dir)], {
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
+  const output =
+    inject('renderedOverlays')[dir] ??
+    execFileSync('kubectl', ['kustomize', join(kubernetesDir, dir)], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
   const objects = parseYamlStream(output);
   cache.set(dir, objects);
   return objects;
