@@ -73,9 +73,7 @@ export function accessLog(logger: Logger, options: AccessLogOptions = {}): Middl
       const routed = req as RoutedRequest;
       const routePath = routed.route?.path;
       const route =
-        typeof routePath === 'string'
-          ? (typeof routed.baseUrl === 'string' ? routed.baseUrl : '') + routePath
-          : undefined;
+        typeof routePath === 'string' ? joinRoute(routed.baseUrl, routePath) : undefined;
       const status = res.statusCode;
       const declared = Number(res.getHeader('content-length'));
       const fields: Record<string, unknown> = {
@@ -128,4 +126,10 @@ function withResponseId(
   const id = res.getHeader('x-request-id');
   if (typeof id !== 'string') return undefined;
   return { fields: { request_id: id }, cacheOwner: undefined, cacheJson: '' };
+}
+
+/** `baseUrl + route.path`, without the trailing slash a router's `'/'` route would add. */
+function joinRoute(baseUrl: unknown, routePath: string): string {
+  const base = typeof baseUrl === 'string' ? baseUrl : '';
+  return base !== '' && routePath === '/' ? base : base + routePath;
 }

@@ -15,3 +15,4 @@ export type { Middleware } from './http-types.js';
 export { DEFAULT_REDACT_KEYS, REDACTED } from './redact.js';
 export { LoggerError } from './errors.js';
 export type { LoggerErrorCode } from './errors.js';
+export { winstonTransport } from './winston-transport.js';

@@ -36,6 +36,11 @@ beforeAll(async () => {
     res.write('abc');
     res.end('defg');
   });
+  app.get('/slow', (_req, res) => {
+    setTimeout(() => {
+      if (!res.destroyed) res.send('late');
+    }, 300).unref();
+  });
   app.get('/livez', (_req, res) => res.send('ok'));
   app.get('/metrics', (_req, res) => res.send('# metrics'));
   server = await listen(createServer(app));
@@ -126,9 +131,24 @@ describe('accessLog', () => {
     expect(lines[0]).toMatchObject({
       path: '/v1/orders?access_token=[REDACTED]&page=2',
       status: 201,
-      route: '/v1/orders/',
+      route: '/v1/orders',
     });
     expect(out.lines()[0]).toMatchObject({ body: { email: 'a@b.c', password: '[REDACTED]' } });
+  });
+
+  it('marks a request the client abandoned as aborted', async () => {
+    out.chunks.length = 0;
+    const controller = new AbortController();
+    const pending = fetch(`${server.url}/slow`, { signal: controller.signal }).catch(
+      () => undefined,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort();
+    await pending;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const lines = await accessLines();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ route: '/slow', aborted: true, level: 'info' });
   });
 
   it('accepts custom exclusions and extra sensitive query names', async () => {
