@@ -100,6 +100,26 @@ describe('loadConfig sources and precedence', () => {
     expect(config.server.port).toBe(3000);
   });
 
+  it('leaves arguments that are not about the schema to the application', () => {
+    const config = loadConfig(schema, {
+      env: {},
+      argv: ['--reporter=json', '--watch', 'run', '-v'],
+    });
+    expect(config.server.port).toBe(3000);
+    let caught: unknown;
+    try {
+      loadConfig(schema, { env: {}, argv: ['--server.host=x', '--app.nmae=y', '--serverport=1'] });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).problems.map((p) => p.key)).toEqual([
+      '--server.host',
+      '--app.nmae',
+      '--serverport',
+    ]);
+  });
+
   it('returns a deep-frozen plain object', () => {
     const config = loadConfig(schema, { env: {}, argv: [] });
     expect(Object.isFrozen(config)).toBe(true);

@@ -17,7 +17,9 @@ function argumentProblem(argument: string, message: string): ConfigProblem {
 
 /**
  * Reads `--server.port=8080`, `--server.port 8080` and bare `--flag` (= "true") arguments.
- * Arguments not starting with `--` are left to the application; `--` ends option parsing.
+ * An unknown `--key` is a problem when it falls inside a schema section (`--server.prot`) or is close
+ * to a key; other arguments (`--inspect`, a test runner's flags, positionals) are left to the
+ * application. `--` ends option parsing.
  */
 export function readArguments(
   argv: readonly string[],
@@ -26,6 +28,7 @@ export function readArguments(
 ): Assignment[] {
   const byKey = new Map(leaves.map((l) => [l.key, l]));
   const keys = leaves.map((l) => l.key);
+  const sections = new Set(leaves.filter((l) => l.path.length > 1).map((l) => l.path[0] ?? ''));
   const out: Assignment[] = [];
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i] ?? '';
@@ -54,12 +57,16 @@ export function readArguments(
         ),
       );
     } else if (leaf === undefined) {
-      problems.push(
-        argumentProblem(
-          flag,
-          `unknown argument ${flag}${didYouMean(key, keys)}. Remove it or fix its name.`,
-        ),
-      );
+      const suggestion = didYouMean(key, keys);
+      const inSection = sections.has(key.split('.')[0] ?? '');
+      if (inSection || suggestion !== '') {
+        problems.push(
+          argumentProblem(
+            flag,
+            `unknown argument ${flag}${suggestion}. Remove it or fix its name.`,
+          ),
+        );
+      }
     } else {
       out.push(assign(leaf, value, `argument ${flag}`));
     }
