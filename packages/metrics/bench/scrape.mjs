@@ -1,32 +1,43 @@
-// Scrape time and longest event-loop block: @shipshape/metrics vs plain prom-client registry.metrics().
-// Usage: node bench/scrape.mjs [seriesCounts=1000,10000,50000] [rounds=3]   (build first: pnpm build)
+// Scrape cost at 1k / 10k / 50k histogram series: @shipshape/metrics (as its /metrics handler
+// renders: slices encoded as they are produced) vs plain prom-client (`res.end(await registry.metrics())`).
+// Reports total wall time, the longest event-loop block seen by a 1 ms timer (wall), and the
+// longest on-CPU stretch of the event-loop thread (Linux schedstat; immune to preemption by other
+// processes). Usage: node bench/scrape.mjs [sizes=1000,10000,50000] [rounds=3]  (build first)
+import { existsSync, readFileSync } from 'node:fs';
 import { createMetrics } from '../dist/index.js';
 
 const sizes = (process.argv[2] ?? '1000,10000,50000').split(',').map(Number);
 const rounds = Number(process.argv[3] ?? 3);
+const schedstat = `/proc/${process.pid}/task/${process.pid}/schedstat`;
+const threadCpuMs = existsSync(schedstat)
+  ? () => Number(readFileSync(schedstat, 'utf8').split(' ')[0]) / 1e6
+  : () => NaN;
 
-/** Runs fn while a 1 ms timer measures the longest gap between its ticks (event-loop block). */
-async function measure(fn) {
-  let last = performance.now();
-  let longest = 0;
+async function measure(work) {
+  let lastWall = performance.now();
+  let lastCpu = threadCpuMs();
+  let wallBlock = 0;
+  let cpuBlock = 0;
   let running = true;
   const tick = () => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
+    const wall = performance.now();
+    const cpu = threadCpuMs();
+    wallBlock = Math.max(wallBlock, wall - lastWall);
+    cpuBlock = Math.max(cpuBlock, cpu - lastCpu);
+    lastWall = wall;
+    lastCpu = cpu;
     if (running) setTimeout(tick, 1);
   };
   setTimeout(tick, 1);
   const start = performance.now();
-  const output = await fn();
+  await work();
   const totalMs = performance.now() - start;
   running = false;
-  const now = performance.now();
-  longest = Math.max(longest, now - last);
-  return { totalMs, longestBlockMs: longest, bytes: output.length };
+  tick();
+  return { totalMs, wallBlock, cpuBlock };
 }
 
-export function buildRegistry(series) {
+function build(series) {
   const metrics = createMetrics({
     service: 'bench',
     version: '1.0.0',
@@ -35,7 +46,7 @@ export function buildRegistry(series) {
   });
   const histogram = metrics.histogram({
     name: 'bench_request_duration_seconds',
-    help: 'Bench histogram.',
+    help: 'Bench.',
     labelNames: ['route', 'status'],
   });
   for (let index = 0; index < series; index++)
@@ -44,30 +55,37 @@ export function buildRegistry(series) {
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const results = [];
+const round1 = (value) => Math.round(value * 10) / 10;
+const rows = [];
 for (const series of sizes) {
-  const metrics = buildRegistry(series);
+  const metrics = build(series);
+  const { serializeRegistry } = await import('../dist/serialize.js');
   const ours = [];
-  const theirs = [];
+  const plain = [];
   for (let round = 0; round < rounds; round++) {
-    ours.push(await measure(() => metrics.scrape()));
-    theirs.push(await measure(() => metrics.registry.metrics()));
+    ours.push(
+      await measure(() =>
+        serializeRegistry(metrics.registry, {
+          format: 'prometheus',
+          defaultLabels: { service: 'bench', version: '1.0.0' },
+          sliceBudgetMs: 5,
+          write: (chunk) => Buffer.from(chunk, 'utf8'),
+        }),
+      ),
+    );
+    plain.push(await measure(async () => Buffer.from(await metrics.registry.metrics(), 'utf8')));
   }
-  const row = {
+  rows.push({
     series,
-    ours_total_ms: median(ours.map((r) => r.totalMs)),
-    ours_longest_block_ms: median(ours.map((r) => r.longestBlockMs)),
-    promclient_total_ms: median(theirs.map((r) => r.totalMs)),
-    promclient_longest_block_ms: median(theirs.map((r) => r.longestBlockMs)),
-  };
-  results.push(row);
+    'ours total ms': round1(median(ours.map((r) => r.totalMs))),
+    'prom-client total ms': round1(median(plain.map((r) => r.totalMs))),
+    'ours longest block ms (wall)': round1(median(ours.map((r) => r.wallBlock))),
+    'ours longest block ms (cpu)': round1(median(ours.map((r) => r.cpuBlock))),
+    'prom-client longest block ms (wall)': round1(median(plain.map((r) => r.wallBlock))),
+  });
   metrics.stop();
 }
-console.table(
-  results.map((r) =>
-    Object.fromEntries(
-      Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? Math.round(v * 10) / 10 : v]),
-    ),
-  ),
+console.table(rows);
+console.log(
+  `node ${process.version}, load average ${(await import('node:os')).loadavg().map(round1).join(' ')}`,
 );
-if (process.env.BENCH_JSON) console.log(JSON.stringify(results));

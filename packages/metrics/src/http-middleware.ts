@@ -35,6 +35,8 @@ const KNOWN_METHODS = new Set([
   'TRACE',
 ]);
 
+const IN_FLIGHT = new WeakMap<InstrumentFactory, Map<string, number>>();
+
 export type HttpMiddleware = (
   req: IncomingMessage,
   res: ServerResponse,
@@ -55,10 +57,21 @@ export function createHttpMiddleware(
     labelNames: ['http_request_method', 'http_route', 'http_response_status_code'],
     buckets: options.buckets ?? HTTP_DEFAULTS.buckets,
   });
+  // In-flight counts live in a Map (cheap per request), shared by every middleware of one metrics
+  // set, and are copied into the gauge at scrape time.
+  let inFlight = IN_FLIGHT.get(factory);
+  if (inFlight === undefined) {
+    inFlight = new Map<string, number>();
+    IN_FLIGHT.set(factory, inFlight);
+  }
+  const counts = inFlight;
   const active = factory.gauge({
     name: 'http_server_active_requests',
     help: 'Number of HTTP server requests in flight.',
     labelNames: ['http_request_method'],
+    collect: () => {
+      for (const [method, count] of counts) active.set({ http_request_method: method }, count);
+    },
   });
 
   return (req, res, next) => {
@@ -66,10 +79,9 @@ export function createHttpMiddleware(
       const method = normaliseMethod(req.method);
       const start = performance.now();
       const traceId = sampledTraceId();
-      const methodLabels = { http_request_method: method };
-      active.inc(methodLabels);
+      counts.set(method, (counts.get(method) ?? 0) + 1);
       res.once('close', () => {
-        active.dec(methodLabels);
+        counts.set(method, (counts.get(method) ?? 1) - 1);
         const seconds = (performance.now() - start) / 1000;
         const route = getRoute(req, res) ?? unmatched;
         duration.observeWithTrace(
