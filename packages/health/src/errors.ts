@@ -1,8 +1,5 @@
 export type HealthErrorCode =
-  | 'HEALTH_INVALID_OPTION'
-  | 'HEALTH_DUPLICATE_CHECK'
-  | 'HEALTH_INVALID_CHECK'
-  | 'HEALTH_CHECK_TIMEOUT';
+  'HEALTH_INVALID_OPTION' | 'HEALTH_DUPLICATE_CHECK' | 'HEALTH_INVALID_CHECK';
 
 /** Every error this package creates: a stable `code` plus a message that says what to do. */
 export class HealthError extends Error {

@@ -178,7 +178,7 @@ describe('checks', () => {
     });
   });
 
-  it('rejects duplicate names, non-functions and bad timeouts with coded errors', () => {
+  it('rejects duplicate names, non-functions, bad timeouts and targets with coded errors', async () => {
     const health = createHealth();
     health.readiness.add('db', () => Promise.resolve());
     expect(() => health.readiness.add('db', () => Promise.resolve())).toThrow(
@@ -194,6 +194,9 @@ describe('checks', () => {
       expect.objectContaining({ code: 'HEALTH_INVALID_OPTION' }),
     );
     expect(() => createHealth({ verbose: { token: '' } })).toThrow(HealthError);
+    await expect(health.run('everything' as never)).rejects.toMatchObject({
+      code: 'HEALTH_INVALID_OPTION',
+    });
   });
 });
 

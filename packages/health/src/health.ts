@@ -1,3 +1,4 @@
+import { HealthError } from './errors.js';
 import { createHandler, type HealthHandler } from './handler.js';
 import { resolveOptions, type HealthOptions, type ResolvedHealthOptions } from './options.js';
 import { createProbeRunner, type ProbeRunner, type Registry } from './registry.js';
@@ -40,6 +41,8 @@ interface Evaluation {
   readonly results: readonly CheckResult[];
   readonly outputs: readonly string[];
 }
+
+const TARGETS: readonly RunTarget[] = ['liveness', 'readiness', 'startup', 'health'];
 
 export const STARTING_OUTPUT =
   'starting: initialisation has not finished (markStarted() not called)';
@@ -118,6 +121,12 @@ export function createHealth(options: HealthOptions = {}): Health {
   }
 
   async function run(target: RunTarget): Promise<HealthResponse> {
+    if (!TARGETS.includes(target)) {
+      throw new HealthError(
+        'HEALTH_INVALID_OPTION',
+        `health: run() takes ${TARGETS.join(', ')}; got ${JSON.stringify(target)}.`,
+      );
+    }
     if (target !== 'health') {
       const { status, results, outputs } = await evaluate(target);
       return buildResponse(target, status, results, outputs);
