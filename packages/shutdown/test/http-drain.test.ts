@@ -111,6 +111,7 @@ describe('under keep-alive load (20 connections, 50 ms handler)', () => {
       closeAnswers: number;
       refused: number;
       lost: string[];
+      exitAfterLastAnswerMs: number;
     }[] = [];
     for (let round = 0; round < 3; round += 1) {
       const { fixture: server, port } = await startServer({ DRAIN_DELAY_MS: '0' });
@@ -121,7 +122,9 @@ describe('under keep-alive load (20 connections, 50 ms handler)', () => {
         closeAnswers: 0,
         refused: 0,
         lost: [] as string[],
+        exitAfterLastAnswerMs: 0,
       };
+      let lastAnswerAt = 0;
       const loop = async (): Promise<void> => {
         for (;;) {
           let answer: Answer;
@@ -138,6 +141,7 @@ describe('under keep-alive load (20 connections, 50 ms handler)', () => {
           }
           if (answer.status !== 200) result.lost.push(`status ${answer.status}`);
           result.answered += 1;
+          lastAnswerAt = Math.max(lastAnswerAt, answer.at);
           if (answer.connection === 'close') result.closeAnswers += 1;
         }
       };
@@ -153,6 +157,7 @@ describe('under keep-alive load (20 connections, 50 ms handler)', () => {
       expect(exit.code).toBe(0);
       agent.destroy();
       result.received = countReceived(server, '/slow');
+      result.exitAfterLastAnswerMs = exit.at - lastAnswerAt;
       rounds.push(result);
     }
     console.info('keep-alive load rounds', JSON.stringify(rounds));
