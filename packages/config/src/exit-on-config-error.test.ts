@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './config-error.js';
+import { ConfigError, isConfigError } from './config-error.js';
 import { EX_CONFIG, exitOnConfigError } from './exit-on-config-error.js';
 import { loadConfigOrExit } from './load-config-or-exit.js';
 
@@ -59,5 +59,17 @@ describe('exitOnConfigError', () => {
     ).toThrow(ConfigError);
     expect(bad.codes).toEqual([78]);
     expect(bad.written.join('')).toContain('s.port: expected a TCP port');
+  });
+
+  it('recognises a ConfigError from another copy of the package by its shape', () => {
+    const foreign = Object.assign(new Error('Configuration is invalid (1 problem)'), {
+      code: 'CONFIG_INVALID',
+      problems: [],
+    });
+    const { codes, options } = capture();
+    expect(isConfigError(foreign)).toBe(true);
+    expect(isConfigError(Object.assign(new Error('x'), { code: 'CONFIG_INVALID' }))).toBe(false);
+    expect(() => exitOnConfigError(foreign, options)).toThrow(foreign);
+    expect(codes).toEqual([78]);
   });
 });

@@ -16,7 +16,8 @@ export function maskUrlCredentials(text: string): string {
 }
 
 /** Key names treated as sensitive when an object carries no schema information. */
-const SECRET_NAME = /pass(word|wd)?|secret|token|api[-_]?key|credential|private[-_]?key|auth/i;
+const SECRET_NAME =
+  /pass(word|wd)?|secret|token|api[-_]?key|credential|private[-_]?key|auth(?!or)|cookie|session/i;
 
 export function looksSecret(key: string): boolean {
   return SECRET_NAME.test(key);

@@ -199,4 +199,14 @@ describe('redaction', () => {
     expect(pasted.message).toContain('received [REDACTED] (not a scheme:// URL)');
     expect(pasted.message).not.toContain('p4ss');
   });
+
+  it('does not treat a declared variable named like a twin as a secret file', () => {
+    const twins = {
+      sqlite: { file: { format: 'string', default: 'a.sqlite', env: 'DATABASE_FILE' } },
+      db: { name: { format: 'string', default: 'x', env: 'DATABASE' } },
+    } as const;
+    const config = loadConfig(twins, { env: { DATABASE_FILE: '/data/app.sqlite' }, argv: [] });
+    expect(config.sqlite.file).toBe('/data/app.sqlite');
+    expect(config.db.name).toBe('x');
+  });
 });
