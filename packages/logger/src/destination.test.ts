@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Capture } from '../test/helpers.js';
-import { FileDestination, StreamDestination, streamDestination } from './destination.js';
+import { FileDestination } from './file-destination.js';
+import { StreamDestination, streamDestination } from './stream-destination.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'shipshape-logger-'));
 afterAll(() => {

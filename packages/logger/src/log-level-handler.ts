@@ -93,6 +93,9 @@ function readBody(
     }
     chunks.push(chunk);
   });
+  req.on('error', () => {
+    finished = true; // the client went away; there is no one to answer
+  });
   req.on('end', () => {
     if (finished) return;
     finished = true;

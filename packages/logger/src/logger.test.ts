@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Capture } from '../test/helpers.js';
 import { runInJobContext, runWithContext } from './context.js';
-import { StreamDestination } from './destination.js';
+import { StreamDestination } from './stream-destination.js';
 import type { LineFormatter } from './format.js';
 import { createLogger, createLoggerWith } from './logger.js';
 

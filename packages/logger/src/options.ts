@@ -1,4 +1,6 @@
-import { FileDestination, streamDestination, type Destination } from './destination.js';
+import type { Destination } from './destination.js';
+import { FileDestination } from './file-destination.js';
+import { streamDestination } from './stream-destination.js';
 import { LoggerError } from './errors.js';
 import { assertLevel, type Level } from './levels.js';
 
