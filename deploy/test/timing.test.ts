@@ -15,8 +15,10 @@ interface ServiceSpec {
   ports: { name: string }[];
 }
 
+const defaults = { api: await appDefaults('api'), worker: await appDefaults('worker') };
+
 function setting(environment: Map<string, string>, app: 'api' | 'worker', name: string): number {
-  const value = environment.get(name) ?? appDefaults(app).get(name);
+  const value = environment.get(name) ?? defaults[app].get(name);
   if (value === undefined)
     throw new Error(`${name} is neither set for the ${app} nor has a default in its schema`);
   return parseDurationMs(value);

@@ -1,68 +1,59 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { repoDir } from './paths.js';
 
 export type App = 'api' | 'worker';
 
+/** One setting as the config package's describeSchema reports it. */
 export interface ConfigRow {
+  key: string;
   env: string;
   default: string;
 }
 
+/** Where each app's built configuration schema lives, and the name it is exported under. */
+const SCHEMA_MODULES: Record<App, { file: string; exportName: string }> = {
+  api: { file: 'dist/config.js', exportName: 'schema' },
+  worker: { file: 'dist/config.js', exportName: 'workerSchema' },
+};
+
+const rowsCache = new Map<App, ConfigRow[]>();
+
 /**
- * The configuration table of an app's README (generated from its convict schema by the config
- * package's renderConfigTable, and pinned to the schema by the app's own tests): one row per setting
- * with its environment variable and default.
+ * The app's configuration schema, read from its built dist/ and described by the same
+ * `describeSchema` of @shipshape/config that generates the app's README table: every setting with
+ * its environment variable and default. The test task builds the apps first (turbo ^build).
  */
-export function appConfigRows(app: App): ConfigRow[] {
-  const readme = join(repoDir, 'apps', app, 'README.md');
-  if (!existsSync(readme))
+export async function appConfigRows(app: App): Promise<ConfigRow[]> {
+  const cached = rowsCache.get(app);
+  if (cached) return cached;
+  const appDir = join(repoDir, 'apps', app);
+  const { file, exportName } = SCHEMA_MODULES[app];
+  const schemaPath = join(appDir, file);
+  if (!existsSync(schemaPath)) {
     throw new Error(
-      `apps/${app}/README.md does not exist: the app's configuration table is the source of its env names`,
+      `apps/${app}/${file} is missing: build the app first (pnpm --filter @shipshape/example-${app} build)`,
     );
-  const lines = readFileSync(readme, 'utf8').split('\n');
-  // Cells split on | but not on an escaped \| (the format column says "json \| pretty").
-  const cells = (line: string) =>
-    line
-      .trim()
-      .replace(/^\||\|$/g, '')
-      .split(/(?<!\\)\|/)
-      .map((c) => c.trim().replace(/^`|`$/g, ''));
-  for (let i = 0; i < lines.length - 1; i += 1) {
-    const header = cells(lines[i] ?? '').map((c) => c.toLowerCase());
-    const envColumn = header.findIndex(
-      (c) => c === 'env' || c === 'environment variable' || c === 'variable',
-    );
-    const defaultColumn = header.indexOf('default');
-    if (!lines[i]?.trim().startsWith('|') || envColumn < 0 || defaultColumn < 0) continue;
-    const rows: ConfigRow[] = [];
-    for (const line of lines.slice(i + 2)) {
-      if (!line.trim().startsWith('|')) break;
-      const row = cells(line);
-      const env = row[envColumn] ?? '';
-      if (/^[A-Z][A-Z0-9_]*$/.test(env))
-        rows.push({ env, default: unquote(row[defaultColumn] ?? '') });
-    }
-    if (rows.length > 0) return rows;
   }
-  throw new Error(
-    `apps/${app}/README.md has no configuration table with "env" and "default" columns`,
-  );
+  // @shipshape/config as the app itself resolves it (deploy does not depend on it directly).
+  const configEntry = createRequire(join(appDir, 'package.json')).resolve('@shipshape/config');
+  const config = (await import(pathToFileURL(configEntry).href)) as {
+    describeSchema(schema: unknown): { key: string; env: string; default: unknown }[];
+  };
+  const module = (await import(pathToFileURL(schemaPath).href)) as Record<string, unknown>;
+  const schema = module[exportName];
+  if (schema === undefined)
+    throw new Error(`apps/${app}/${file} no longer exports "${exportName}"`);
+  const rows = config
+    .describeSchema(schema)
+    .map((r) => ({ key: r.key, env: r.env, default: String(r.default) }));
+  rowsCache.set(app, rows);
+  return rows;
 }
 
-function unquote(value: string): string {
-  const trimmed = value.replace(/^`|`$/g, '').trim();
-  return /^(["']).*\1$/.test(trimmed) ? trimmed.slice(1, -1) : trimmed;
-}
-
-const defaultsCache = new Map<App, Map<string, string>>();
-
-/** Environment variable → default value, as the app's configuration table states it. */
-export function appDefaults(app: App): Map<string, string> {
-  let defaults = defaultsCache.get(app);
-  if (!defaults) {
-    defaults = new Map(appConfigRows(app).map((r) => [r.env, r.default]));
-    defaultsCache.set(app, defaults);
-  }
-  return defaults;
+/** Environment variable → default value, as the app's schema states it. */
+export async function appDefaults(app: App): Promise<Map<string, string>> {
+  return new Map((await appConfigRows(app)).map((r) => [r.env, r.default]));
 }

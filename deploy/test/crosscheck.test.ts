@@ -1,0 +1,267 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appDefaults } from './lib/app-config.js';
+import { expressions, loadDashboards, variableMetrics } from './lib/dashboards.js';
+import { parseDockerfile, readDockerfile } from './lib/dockerfile.js';
+import { parseDurationMs } from './lib/duration.js';
+import { containerEnvironment } from './lib/environment.js';
+import { parseExposition, type Exposition } from './lib/exposition.js';
+import { find, render } from './lib/kustomize.js';
+import { selectors, type Selector } from './lib/promql.js';
+import { allRules, recordedNames } from './lib/rules.js';
+import { freePort, startApp, stopApp, waitFor200, type RunningApp } from './lib/running-app.js';
+import { containerPort, onlyContainer, workloads } from './lib/workloads.js';
+
+/** Series Prometheus makes itself, and labels it adds to every target; the apps never expose them. */
+const PROMETHEUS_SERIES = new Set(['up']);
+const TARGET_LABELS = new Set(['namespace', 'pod', 'instance', 'job', 'container', 'endpoint']);
+/** The scrape jobs (Kubernetes Service names) and the app behind each. */
+const JOBS = { 'shipshape-api': 'api', 'shipshape-worker': 'worker' } as const;
+
+const scratch = mkdtempSync(join(tmpdir(), 'shipshape-deploy-apps-'));
+const queuePrefix = `deploy-check-${process.pid}-${Date.now()}`;
+const running: Partial<Record<'api' | 'worker', RunningApp>> = {};
+const ports = { apiHttp: 0, apiAdmin: 0, workerAdmin: 0 };
+const scraped: Partial<Record<'api' | 'worker', Exposition>> = {};
+const stopped: Partial<Record<'api' | 'worker', { code: number | string; elapsedMs: number }>> = {};
+const prod = render('overlays/prod');
+
+function adminUrl(app: 'api' | 'worker', path: string): string {
+  return `http://127.0.0.1:${app === 'api' ? ports.apiAdmin : ports.workerAdmin}${path}`;
+}
+
+async function scrape(app: 'api' | 'worker'): Promise<Exposition> {
+  const response = await fetch(adminUrl(app, '/metrics'), { signal: AbortSignal.timeout(5_000) });
+  expect(response.status).toBe(200);
+  return parseExposition(await response.text());
+}
+
+/** The environment a Deployment gives its app, with the test's own ports, files and Redis prefix. */
+function environmentFor(app: 'api' | 'worker'): Record<string, string> {
+  const workload = workloads(prod).find((w) => w.name === `shipshape-${app}`)!;
+  const fromManifest = Object.fromEntries(containerEnvironment(onlyContainer(workload), prod));
+  delete fromManifest.DATABASE_URL_FILE; // the embedded SQLite file here; the Secret is not available
+  delete fromManifest.REDIS_URL_FILE;
+  delete fromManifest.OTEL_EXPORTER_OTLP_ENDPOINT; // no collector here
+  return {
+    ...fromManifest,
+    NODE_ENV: 'production',
+    DATABASE_FILE: join(scratch, 'shipshape.sqlite'),
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: queuePrefix,
+    GIT_COMMIT: 'cafe0123',
+    ADMIN_PORT: String(app === 'api' ? ports.apiAdmin : ports.workerAdmin),
+    ...(app === 'api' ? { SERVER_PORT: String(ports.apiHttp) } : {}),
+  };
+}
+
+beforeAll(async () => {
+  ports.apiHttp = await freePort();
+  ports.apiAdmin = await freePort();
+  ports.workerAdmin = await freePort();
+  // Both at once, as a rollout starts them: the API creates the SQLite schema at start-up
+  // (embedded database) and the worker waits for it before taking jobs.
+  running.api = startApp('api', environmentFor('api'));
+  running.worker = startApp('worker', environmentFor('worker'));
+  await waitFor200(running.api, adminUrl('api', '/readyz'), 45_000);
+  await waitFor200(running.worker, adminUrl('worker', '/readyz'), 45_000);
+
+  // Traffic through every path the rules and dashboards look at: a create (enqueue), a long poll
+  // that the worker ends by confirming the order (job metrics), a read, a list and a 404.
+  const base = `http://127.0.0.1:${ports.apiHttp}`;
+  const created = await fetch(`${base}/v1/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      customer_email: 'a@b.co',
+      items: [{ sku: 'SKU-1', quantity: 2, unit_price_cents: 1999 }],
+    }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  expect(created.status, await created.clone().text()).toBe(201);
+  const order = (await created.json()) as { id: string };
+  const confirmed = await fetch(`${base}/v1/orders/${order.id}?wait=confirmed&timeout=15s`, {
+    signal: AbortSignal.timeout(20_000),
+  });
+  expect(((await confirmed.json()) as { status: string }).status).toBe('confirmed');
+  await fetch(`${base}/v1/orders?limit=5`, { signal: AbortSignal.timeout(5_000) });
+  await fetch(`${base}/v1/orders/does-not-exist`, { signal: AbortSignal.timeout(5_000) });
+
+  scraped.api = await scrape('api');
+  scraped.worker = await scrape('worker');
+}, 90_000);
+
+afterAll(async () => {
+  for (const app of ['api', 'worker'] as const) {
+    const process = running[app];
+    if (process && stopped[app] === undefined)
+      await stopApp(process, 45_000).catch(() => undefined);
+  }
+  // Only this test's queue keys; never the shared server's other data.
+  spawnSync(
+    'sh',
+    [
+      '-c',
+      `redis-cli -h 127.0.0.1 --scan --pattern '${queuePrefix}:*' | xargs -r redis-cli -h 127.0.0.1 del`,
+    ],
+    { timeout: 10_000 },
+  );
+  rmSync(scratch, { recursive: true, force: true });
+}, 120_000);
+
+function namesOf(app: 'api' | 'worker' | 'any'): Set<string> {
+  if (app !== 'any') return scraped[app]!.names;
+  return new Set([...scraped.api!.names, ...scraped.worker!.names]);
+}
+
+/** Which app a selector can come from: by its job matcher, else either. */
+function sourceOf(selector: Selector): 'api' | 'worker' | 'any' {
+  const job = selector.matchers.find((m) => m.label === 'job' && m.op === '=');
+  return job ? JOBS[job.value as keyof typeof JOBS] : 'any';
+}
+
+/** Equality matchers on labels the app sets must match at least one series it really exposes. */
+function unmatchedLabels(selector: Selector): string[] {
+  const app = sourceOf(selector);
+  const samples = (
+    app === 'any' ? [...scraped.api!.samples, ...scraped.worker!.samples] : scraped[app]!.samples
+  ).filter((s) => s.name === selector.name);
+  const matchers = selector.matchers.filter((m) => m.op === '=' && !TARGET_LABELS.has(m.label));
+  if (samples.length === 0 || matchers.length === 0) return [];
+  const hit = samples.some((s) => matchers.every((m) => s.labels[m.label] === m.value));
+  return hit ? [] : matchers.map((m) => `${selector.name}{${m.label}="${m.value}"}`);
+}
+
+describe('alert rules and dashboards against the running apps’ /metrics', () => {
+  it('the apps expose their families with the labels the rules aggregate by', () => {
+    for (const app of ['api', 'worker'] as const) {
+      const buildInfo = scraped[app]!.samples.find((s) => s.name === 'build_info');
+      expect(buildInfo?.labels, app).toMatchObject({ commit: 'cafe0123' });
+      // Every rule aggregates `by (namespace, service)`: the apps must set `service`.
+      expect(buildInfo?.labels.service, app).toBeTruthy();
+    }
+  });
+
+  it('every metric an alert or recording rule uses exists in the apps’ output', () => {
+    const recorded = recordedNames();
+    const missing = allRules()
+      .flatMap((r) =>
+        selectors(r.expr).map((s) => ({ rule: r.alert ?? r.record ?? '?', selector: s })),
+      )
+      .filter(
+        ({ selector }) => !recorded.has(selector.name) && !PROMETHEUS_SERIES.has(selector.name),
+      )
+      .filter(({ selector }) => !namesOf(sourceOf(selector)).has(selector.name))
+      .map(({ rule, selector }) => `${rule}: ${selector.name}`);
+    expect([...new Set(missing)]).toEqual([]);
+  });
+
+  it('every metric a dashboard panel or variable uses exists in the output of the app it selects', () => {
+    const recorded = recordedNames();
+    const missing: string[] = [];
+    for (const dashboard of loadDashboards()) {
+      for (const selector of expressions(dashboard).flatMap(selectors)) {
+        if (recorded.has(selector.name)) continue;
+        const app = sourceOf(selector);
+        if (!namesOf(app).has(selector.name))
+          missing.push(`${dashboard.file}: ${selector.name} (${app})`);
+      }
+      for (const name of variableMetrics(dashboard)) {
+        if (!namesOf('any').has(name)) missing.push(`${dashboard.file}: variable ${name}`);
+      }
+    }
+    expect([...new Set(missing)]).toEqual([]);
+  });
+
+  it('label values the rules and dashboards select on exist on those metrics (probe, le bucket, route…)', () => {
+    const queries = [...allRules().map((r) => r.expr), ...loadDashboards().flatMap(expressions)];
+    const unmatched = queries.flatMap(selectors).flatMap(unmatchedLabels);
+    expect([...new Set(unmatched)]).toEqual([]);
+    // The latency objective counts the le="0.5" bucket and leaves the long-poll route out: both
+    // must be real. The long poll above ran on this route label.
+    const http = scraped.api!.samples.filter(
+      (s) => s.name === 'http_server_request_duration_seconds_bucket',
+    );
+    expect(http.some((s) => s.labels.le === '0.5')).toBe(true);
+    expect(http.some((s) => s.labels.http_route === '/v1/orders/:id')).toBe(true);
+  });
+
+  it('the checks are not vacuous: a misspelt metric or label value is reported', () => {
+    expect(namesOf('any').has('http_server_request_duration_seconds_bucket')).toBe(true);
+    expect(namesOf('any').has('http_server_request_duration_secs_bucket')).toBe(false);
+    const [wrong] = selectors('health_check_status{probe="readyz"}');
+    expect(unmatchedLabels(wrong!)).toEqual(['health_check_status{probe="readyz"}']);
+  });
+});
+
+describe('probes and scrape paths in the manifests answer on the running apps', () => {
+  it.each(['api', 'worker'] as const)(
+    '%s: startup, readiness and liveness paths answer 200 on the admin port',
+    async (app) => {
+      const workload = workloads(prod).find((w) => w.name === `shipshape-${app}`)!;
+      const container = onlyContainer(workload);
+      // The manifest's port is the app's default admin port (the test runs it on a free one).
+      expect(String(containerPort(container, 'admin'))).toBe(
+        (await appDefaults(app)).get('ADMIN_PORT'),
+      );
+      for (const probe of [
+        container.startupProbe,
+        container.readinessProbe,
+        container.livenessProbe,
+      ]) {
+        expect(probe?.httpGet?.port).toBe('admin');
+        const response = await fetch(adminUrl(app, probe?.httpGet?.path ?? '?'), {
+          signal: AbortSignal.timeout(5_000),
+        });
+        expect(response.status, `${app} ${probe?.httpGet?.path ?? '?'}`).toBe(200);
+      }
+    },
+  );
+
+  it('the ServiceMonitor path and the image HEALTHCHECK path answer on both admin ports', async () => {
+    const monitor = find(prod, 'ServiceMonitor', 'shipshape').spec as {
+      endpoints: { path: string }[];
+    };
+    const healthcheck = parseDockerfile(readDockerfile())
+      .flatMap((s) => s.instructions)
+      .filter((i) => i.keyword === 'HEALTHCHECK')
+      .map((i) => /'(\/[a-z]+)'\)/.exec(i.args)?.[1]);
+    for (const path of [monitor.endpoints[0]?.path, ...healthcheck]) {
+      for (const app of ['api', 'worker'] as const) {
+        const response = await fetch(adminUrl(app, path ?? '?'), {
+          signal: AbortSignal.timeout(5_000),
+        });
+        expect(response.status, `${app} ${path ?? '?'}`).toBe(200);
+      }
+    }
+  });
+
+  it('admin paths are not served on the API’s public port', async () => {
+    for (const path of ['/metrics', '/readyz', '/admin/info']) {
+      const response = await fetch(`http://127.0.0.1:${ports.apiHttp}${path}`, {
+        signal: AbortSignal.timeout(5_000),
+      });
+      expect(response.status, path).toBe(404);
+    }
+  });
+});
+
+describe('shutdown of the running apps fits the manifests', () => {
+  it.each(['api', 'worker'] as const)(
+    '%s: SIGTERM exits 0 well within terminationGracePeriodSeconds',
+    async (app) => {
+      const workload = workloads(prod).find((w) => w.name === `shipshape-${app}`)!;
+      const graceMs = (workload.pod.terminationGracePeriodSeconds ?? 30) * 1_000;
+      const drainMs = parseDurationMs(environmentFor(app).SHUTDOWN_DRAIN_DELAY ?? '0');
+      const result = await stopApp(running[app]!, graceMs);
+      stopped[app] = result;
+      expect(result.code, running[app]!.output().slice(-2000)).toBe(0);
+      // Idle, the shutdown takes the drain delay plus closing connections: far from the deadline.
+      expect(result.elapsedMs).toBeGreaterThanOrEqual(drainMs);
+      expect(result.elapsedMs).toBeLessThan(graceMs);
+    },
+  );
+});
