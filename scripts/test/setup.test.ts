@@ -10,10 +10,10 @@ async function runSetup(): Promise<string> {
   return stdout;
 }
 
-async function gitState(): Promise<string> {
-  const { stdout } = await execFileAsync('git', ['status', '--porcelain', '--untracked-files=no'], {
-    cwd: repoRoot,
-  });
+/** What an install could rewrite: the lockfile and the root manifests. */
+async function installState(): Promise<string> {
+  const files = ['pnpm-lock.yaml', 'package.json', 'pnpm-workspace.yaml'];
+  const { stdout } = await execFileAsync('git', ['hash-object', ...files], { cwd: repoRoot });
   return stdout;
 }
 
