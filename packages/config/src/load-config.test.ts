@@ -276,3 +276,22 @@ describe('loadConfig validation', () => {
     });
   });
 });
+
+describe('problem order', () => {
+  it('lists key problems in schema order whatever source they came from, then file and argument problems', () => {
+    const file = join(dir, 'order.json');
+    writeFileSync(file, JSON.stringify({ app: { mode: 'turbo' }, extra: 1 }));
+    let caught: unknown;
+    try {
+      loadConfig(schema, { files: [file], env: { APP_RETRIES: 'x' }, argv: ['--server.port=abc'] });
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as ConfigError).problems.map((p) => p.key)).toEqual([
+      'server.port',
+      'app.retries',
+      'app.mode',
+      file,
+    ]);
+  });
+});

@@ -154,6 +154,8 @@ export function loadConfig<const S extends SchemaSection>(
     .filter((l) => l.sensitive)
     .flatMap((l) => secretTexts(resolved.env[l.env]))
     .concat(assignments.filter((a) => a.leaf.sensitive).flatMap((a) => secretTexts(a.raw)));
+  const order = new Map(leaves.map((l, i) => [l.key, i]));
+  valueProblems.sort((a, b) => (order.get(a.key) ?? -1) - (order.get(b.key) ?? -1));
   const all = scrubProblems([...valueProblems, ...problems], secrets);
   if (all.length > 0) throw new ConfigError(all);
 
