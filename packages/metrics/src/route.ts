@@ -8,10 +8,16 @@ interface LayerLike {
   match?: (path: string) => unknown;
 }
 
+interface AppLike {
+  router?: { stack?: unknown };
+  _router?: { stack?: unknown };
+  parent?: AppLike;
+}
+
 interface RequestWithRoute {
   baseUrl?: unknown;
   route?: { path?: unknown };
-  app?: { router?: { stack?: unknown }; _router?: { stack?: unknown } };
+  app?: AppLike;
 }
 
 const ID_LIKE_SEGMENT =
@@ -29,7 +35,10 @@ export function expressRouteTemplate(req: unknown): string | undefined {
   const leaf = patternText(routePath);
   const baseUrl = typeof request.baseUrl === 'string' ? request.baseUrl : '';
   if (baseUrl === '') return leaf;
-  const stack = request.app?.router?.stack ?? request.app?._router?.stack;
+  // A sub-app's baseUrl includes its own mount path, so walk from the top-level app.
+  let app = request.app;
+  while (app?.parent !== undefined) app = app.parent;
+  const stack = app?.router?.stack ?? app?._router?.stack;
   return `${mountTemplate(stack, baseUrl) ?? scrubIds(baseUrl)}${leaf === '/' ? '' : leaf}`;
 }
 
@@ -46,11 +55,17 @@ function mountTemplate(stack: unknown, path: string, depth = 0): string | undefi
   if (path === '' || path === '/') return '';
   if (!Array.isArray(stack) || depth > 16) return undefined;
   for (const item of stack as LayerLike[]) {
-    const inner = item.handle?.stack;
-    if (!Array.isArray(inner) || typeof item.match !== 'function') continue;
+    if (typeof item.match !== 'function') continue;
     const matched = matchLayer(item, path);
     if (matched === undefined || matched.consumed === '') continue;
-    const rest = mountTemplate(inner, path.slice(matched.consumed.length), depth + 1);
+    const inner = item.handle?.stack;
+    const remaining = path.slice(matched.consumed.length);
+    if (!Array.isArray(inner)) {
+      // A mounted sub-app (its router is out of reach) explains the path only if it consumes all of it.
+      if (remaining === '' || remaining === '/') return matched.pattern;
+      continue;
+    }
+    const rest = mountTemplate(inner, remaining, depth + 1);
     if (rest !== undefined) return matched.pattern + rest;
   }
   return undefined;

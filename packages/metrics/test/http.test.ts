@@ -38,6 +38,9 @@ function buildApp(metrics: Metrics): express.Express {
     express.Router().get('/:orderId/items/:itemId', (_req, res) => res.send('ok')),
   );
   app.use('/api/v1', v1);
+  const tenantApp = express();
+  tenantApp.get('/reports/:reportId', (_req, res) => res.send('report'));
+  app.use('/tenants/:tenantId', tenantApp);
   app.get('/fail', () => {
     throw new Error('handler failed');
   });
@@ -71,6 +74,7 @@ describe('HTTP RED middleware (Express)', () => {
       );
     }
     expect((await request(`${server.url}/orgs/acme-corp`, { method: 'DELETE' })).status).toBe(204);
+    expect((await request(`${server.url}/tenants/acme-corp/reports/r-77`)).status).toBe(200);
     const text = await metrics.scrape();
     const lines = samples(text, 'http_server_request_duration_seconds_count');
     const routes = new Set(lines.map((line) => label(line, 'http_route')));
@@ -80,10 +84,11 @@ describe('HTTP RED middleware (Express)', () => {
         '/orgs/:orgId/users',
         '/api/v1/orders/:orderId/items/:itemId',
         '/orgs/:orgId',
+        '/tenants/:tenantId/reports/:reportId',
       ]),
     );
     for (const line of samples(text, 'http_server_request_duration_seconds_bucket')) {
-      for (const id of ids) expect(line).not.toContain(id);
+      for (const id of [...ids, 'r-77']) expect(line).not.toContain(id);
     }
     const userLine = lines.find(
       (line) => label(line, 'http_route') === '/orgs/:orgId/users/:userId',
