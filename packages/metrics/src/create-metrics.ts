@@ -84,13 +84,18 @@ export function createMetrics(options: MetricsOptions): Metrics {
   let queues: QueueCollector | undefined;
   let workers: WorkerCollector | undefined;
 
-  const serialize = (format: ExpositionFormat, write: (chunk: string) => void): Promise<void> =>
+  const serialize = (
+    format: ExpositionFormat,
+    write: (chunk: string) => void,
+    pause?: () => Promise<void> | 'stop' | undefined,
+  ): Promise<void> =>
     serializeRegistry(registry, {
       format,
       defaultLabels,
       sliceBudgetMs: resolved.scrapeSliceMs,
       write,
       logger: resolved.logger,
+      ...(pause === undefined ? {} : { pause }),
     });
 
   return {

@@ -6,7 +6,11 @@ import type { LoggerLike } from './types.js';
 
 export type MetricsHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
-type Serialize = (format: ExpositionFormat, write: (chunk: string) => void) => Promise<void>;
+type Serialize = (
+  format: ExpositionFormat,
+  write: (chunk: string) => void,
+  pause?: () => Promise<void> | 'stop' | undefined,
+) => Promise<void>;
 
 /** node:http handler for `/metrics`: negotiates the format and streams the output in slices. */
 export function createMetricsHandler(
@@ -26,15 +30,32 @@ export function createMetricsHandler(
       return;
     }
     let started = false;
-    serialize(format, (chunk) => {
+    let full = false;
+    const write = (chunk: string): void => {
       if (!started) {
         started = true;
         res.writeHead(200, { 'content-type': CONTENT_TYPES[format], 'cache-control': 'no-store' });
       }
-      if (!res.destroyed) res.write(chunk);
-    }).then(
+      if (!res.destroyed) full = !res.write(chunk) || full;
+    };
+    // Stop when the scraper hung up; wait for 'drain' instead of buffering a whole large scrape.
+    const pause = (): Promise<void> | 'stop' | undefined => {
+      if (res.destroyed) return 'stop';
+      if (!full) return undefined;
+      full = false;
+      return new Promise<void>((resolve) => {
+        const done = (): void => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    };
+    serialize(format, write, pause).then(
       () => {
-        res.end();
+        if (!res.destroyed) res.end();
       },
       (error: unknown) => {
         logger?.error('metrics: scrape failed; the /metrics response is incomplete', {

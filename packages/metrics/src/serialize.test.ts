@@ -127,4 +127,36 @@ describe('serialiser', () => {
     expect(sliced.length).toBeGreaterThan(10);
     expect(sliced.join('')).toBe(await metrics.scrape());
   });
+
+  it('waits on pause() promises and abandons the scrape on stop', async () => {
+    const metrics = createMetrics({ service: 'svc', defaultMetrics: false });
+    const counter = metrics.counter({ name: 'paused_total', help: 'Paused.', labelNames: ['i'] });
+    for (let index = 0; index < 3000; index++) counter.inc({ i: index });
+    const options = {
+      format: 'prometheus' as const,
+      defaultLabels: { service: 'svc', version: 'unknown' },
+      sliceBudgetMs: 0.0001,
+    };
+    let waits = 0;
+    const full: string[] = [];
+    await serializeRegistry(metrics.registry, {
+      ...options,
+      write: (chunk) => full.push(chunk),
+      pause: () => {
+        waits++;
+        return new Promise((resolve) => setTimeout(resolve, 0));
+      },
+    });
+    expect(waits).toBeGreaterThan(1);
+    expect(full.join('')).toBe(await metrics.scrape());
+
+    const partial: string[] = [];
+    await serializeRegistry(metrics.registry, {
+      ...options,
+      write: (chunk) => partial.push(chunk),
+      pause: () => 'stop',
+    });
+    expect(partial.length).toBe(1);
+    expect(partial.join('').length).toBeLessThan(full.join('').length / 2);
+  });
 });

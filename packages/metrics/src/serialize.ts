@@ -45,6 +45,11 @@ export interface SerializeOptions {
   sliceBudgetMs: number;
   /** Receives the output in pieces, one per slice. */
   write: (chunk: string) => void;
+  /**
+   * Asked at every yield: a promise to wait on instead of yielding (the socket's buffer is full),
+   * `'stop'` to abandon the scrape (the client went away), or undefined to carry on.
+   */
+  pause?: () => Promise<void> | 'stop' | undefined;
   logger?: LoggerLike | undefined;
 }
 
@@ -68,7 +73,18 @@ export async function serializeRegistry(
   registry: Registry,
   options: SerializeOptions,
 ): Promise<void> {
-  const { format, defaultLabels, sliceBudgetMs, write, logger } = options;
+  try {
+    await render(registry, options);
+  } catch (error) {
+    if (!(error instanceof ScrapeAbandoned)) throw error;
+  }
+}
+
+/** Thrown inside the renderer to unwind when the consumer asked to stop. */
+class ScrapeAbandoned extends Error {}
+
+async function render(registry: Registry, options: SerializeOptions): Promise<void> {
+  const { format, defaultLabels, sliceBudgetMs, write, logger, pause } = options;
   const metrics = registry.getMetricsAsArray() as unknown as MetricInternals[];
   const failed = new Set<MetricInternals>();
   await Promise.all(metrics.map((metric) => runCollect(metric, failed, logger)));
@@ -98,7 +114,9 @@ export async function serializeRegistry(
     if (performance.now() - sliceStart < sliceBudgetMs) return;
     if (buffer !== '') write(buffer);
     buffer = '';
-    await yieldToEventLoop();
+    const wait = pause?.();
+    if (wait === 'stop') throw new ScrapeAbandoned();
+    await (wait ?? yieldToEventLoop());
     sliceStart = performance.now();
   };
 

@@ -209,4 +209,37 @@ describe('/metrics handler', () => {
     expect((await request(`${server.url}/metrics`, { method: 'POST' })).status).toBe(405);
     await server.close();
   });
+
+  it('streams a large scrape in slices identical to scrape(), and stops when the client hangs up', async () => {
+    const metrics = createMetrics({
+      service: 'api',
+      defaultMetrics: false,
+      seriesLimit: 5000,
+      scrapeSliceMs: 1,
+    });
+    const histogram = metrics.histogram({ name: 'big_seconds', help: 'Big.', labelNames: ['k'] });
+    for (let index = 0; index < 3000; index++)
+      histogram.observe({ k: `key-${index}` }, index / 3000);
+    const server = await listen(http.createServer((req, res) => metrics.handler(req, res)));
+    const streamed = await request(`${server.url}/metrics`);
+    expect(streamed.headers['transfer-encoding']).toBe('chunked');
+    expect(streamed.body).toBe(await metrics.scrape());
+
+    // Hang up after the first bytes; the server must neither crash nor keep the socket.
+    await new Promise<void>((resolve, reject) => {
+      const req = http.get(`${server.url}/metrics`, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', (error: NodeJS.ErrnoException) =>
+        error.code === 'ECONNRESET' ? resolve() : reject(error),
+      );
+    });
+    const after = await request(`${server.url}/metrics`);
+    expect(after.status).toBe(200);
+    expect(after.body.length).toBe(streamed.body.length);
+    await server.close();
+  });
 });
