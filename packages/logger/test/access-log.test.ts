@@ -55,17 +55,22 @@ async function call(path: string, init?: RequestInit): Promise<void> {
   await res.arrayBuffer();
 }
 
-async function accessLines(): Promise<Record<string, unknown>[]> {
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  await logger.flush();
-  return out.lines().filter((line) => 'duration_ms' in line);
+/** The access lines written so far, waiting (bounded) until `expected` of them have arrived. */
+async function accessLines(expected: number): Promise<Record<string, unknown>[]> {
+  const deadline = Date.now() + 3000;
+  for (;;) {
+    await logger.flush();
+    const lines = out.lines().filter((line) => 'duration_ms' in line);
+    if (lines.length >= expected || Date.now() > deadline) return lines;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 describe('accessLog', () => {
   it('logs one line per request with the route template of nested routers, status, duration and bytes', async () => {
     out.chunks.length = 0;
     await call('/v1/orders/items/7?q=shoes', { headers: { 'x-request-id': 'acc-1' } });
-    const [line] = await accessLines();
+    const [line] = await accessLines(1);
     expect(line).toMatchObject({
       level: 'info',
       message: 'GET /v1/orders/items/:itemId 200',
@@ -84,7 +89,7 @@ describe('accessLog', () => {
     await call('/boom');
     await call('/nowhere');
     await call('/stream');
-    const [boom, missing, stream] = await accessLines();
+    const [boom, missing, stream] = await accessLines(3);
     expect(boom).toMatchObject({ level: 'error', status: 503, route: '/boom' });
     expect(missing).toMatchObject({ level: 'info', status: 404, path: '/nowhere' });
     expect(missing).not.toHaveProperty('route');
@@ -96,7 +101,7 @@ describe('accessLog', () => {
     await call('/livez');
     await call('/metrics?x=1');
     await call('/boom');
-    const lines = await accessLines();
+    const lines = await accessLines(1);
     expect(lines.map((line) => line.path)).toEqual(['/boom']);
   });
 
@@ -115,7 +120,7 @@ describe('accessLog', () => {
         card: { cvv: '123', apiKey: 'key-SECRET-5' },
       }),
     });
-    const lines = await accessLines();
+    const lines = await accessLines(1);
     const text = out.text;
     for (const secret of [
       'tok-SECRET-1',
@@ -146,7 +151,7 @@ describe('accessLog', () => {
     controller.abort();
     await pending;
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const lines = await accessLines();
+    const lines = await accessLines(1);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ route: '/slow', aborted: true, level: 'info' });
   });
@@ -166,8 +171,11 @@ describe('accessLog', () => {
     try {
       await fetch(`${plain.url}/internal/ping`).then((r) => r.arrayBuffer());
       await fetch(`${plain.url}/login?otp=999111&user=me`).then((r) => r.arrayBuffer());
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      await customLogger.flush();
+      const deadline = Date.now() + 3000;
+      while (custom.lines().length < 1 && Date.now() < deadline) {
+        await customLogger.flush();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
       expect(custom.lines().map((line) => line.path)).toEqual(['/login?otp=[REDACTED]&user=me']);
     } finally {
       await plain.close();
