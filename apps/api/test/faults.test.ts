@@ -1,0 +1,91 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { isolatedEnv, runMigrate, startApp, type AppProcess } from './helpers/app-process.js';
+import { call, ORDER } from './helpers/http.js';
+import { waitFor } from './helpers/ports.js';
+import { createDatabase, PrivateCluster } from './helpers/postgres.js';
+import { PrivateRedis } from './helpers/redis.js';
+
+async function status(url: string): Promise<number> {
+  return fetch(url).then(
+    (res) => res.status,
+    () => 0,
+  );
+}
+
+/** The app degrades (503 + Retry-After, not ready, still live) and comes back by itself. */
+async function expectDegraded(app: AppProcess, dependency: string): Promise<void> {
+  await waitFor(
+    `readiness to fail without ${dependency}`,
+    async () => (await status(`${app.adminUrl}/readyz`)) === 503,
+  );
+  const res = await call(`${app.url}/v1/orders`, { method: 'POST', json: ORDER });
+  expect(res.status).toBe(503);
+  expect(res.headers.get('retry-after')).toBe('5');
+  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(res.body).toMatchObject({
+    status: 503,
+    type: 'https://shipshape.dev/problems/dependency-unavailable',
+  });
+  expect(res.text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|postgres:|redis:|at .*\.js/);
+  expect(await status(`${app.adminUrl}/livez`)).toBe(200);
+  expect(app.child.exitCode).toBeNull();
+}
+
+async function expectRecovered(app: AppProcess, dependency: string): Promise<void> {
+  await waitFor(
+    `readiness to pass again with ${dependency} back`,
+    async () => (await status(`${app.adminUrl}/readyz`)) === 200,
+    30_000,
+  );
+  const res = await call(`${app.url}/v1/orders`, { method: 'POST', json: ORDER });
+  expect(res.status).toBe(201);
+  const read = await call(`${app.url}/v1/orders/${res.body.id}`);
+  expect(read.status).toBe(200);
+}
+
+describe('faults: a dependency stops under the running app', () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  });
+
+  it('Redis stopped → 503 + Retry-After, not ready, still live, nothing written; back → recovers without a restart', async () => {
+    const redis = await PrivateRedis.start();
+    cleanups.push(() => redis.stop());
+    const env = { ...isolatedEnv(), REDIS_URL: redis.url };
+    const app = await startApp({ env });
+    cleanups.push(() => app.stop());
+    expect((await call(`${app.url}/v1/orders`, { method: 'POST', json: ORDER })).status).toBe(201);
+
+    await redis.stop();
+    await expectDegraded(app, 'Redis');
+    // The order whose job could not be enqueued was withdrawn: only the first one is listed.
+    const listed = await call(`${app.url}/v1/orders`);
+    expect(listed.body.data).toHaveLength(1);
+
+    await redis.start();
+    await expectRecovered(app, 'Redis');
+    expect((await app.stop()).code).toBe(0);
+  });
+
+  it('PostgreSQL stopped → 503 + Retry-After, not ready, still live; back → recovers without a restart', async () => {
+    const cluster = await PrivateCluster.create();
+    cleanups.push(() => cluster.destroy());
+    const database = await createDatabase(cluster.serverUrl);
+    expect((await runMigrate({ DATABASE_URL: database.url })).code).toBe(0);
+    const env = { ...isolatedEnv(), DATABASE_URL: database.url, DATABASE_ACQUIRE_TIMEOUT: '2s' };
+    const app = await startApp({ env });
+    cleanups.push(() => app.stop());
+    expect((await call(`${app.url}/v1/orders`, { method: 'POST', json: ORDER })).status).toBe(201);
+
+    await cluster.stop();
+    await expectDegraded(app, 'PostgreSQL');
+    const read = await call(`${app.url}/v1/orders?limit=1`);
+    expect(read.status).toBe(503);
+    expect(read.headers.get('retry-after')).toBe('5');
+
+    await cluster.start();
+    await expectRecovered(app, 'PostgreSQL');
+    expect((await app.stop()).code).toBe(0);
+  });
+});

@@ -1,0 +1,174 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, sleep } from './ports.js';
+
+export const APP_DIR = fileURLToPath(new URL('../..', import.meta.url));
+
+export type LogLine = Record<string, unknown> & {
+  message: string;
+  level: string;
+  timestamp: string;
+};
+
+export interface StartOptions {
+  readonly env?: Readonly<Record<string, string>>;
+  /** Load dist/telemetry.js with --import (the production command line). */
+  readonly telemetry?: boolean;
+  /** Wait for /readyz to pass (default); false waits for /livez only. */
+  readonly waitForReady?: boolean;
+  readonly script?: string;
+}
+
+export interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+export interface AppProcess {
+  readonly url: string;
+  readonly adminUrl: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly child: ChildProcess;
+  readonly logs: LogLine[];
+  readonly rawStdout: string[];
+  stderr(): string;
+  readonly exited: Promise<Exit>;
+  /** Sends the signal and waits for the exit (SIGKILL after `timeoutMs`). */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<Exit>;
+}
+
+/** A fresh SQLite file and a queue prefix nobody else uses. */
+export function isolatedEnv(): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'api-test-'));
+  return {
+    DATABASE_FILE: join(dir, 'api.sqlite'),
+    QUEUE_PREFIX: `apitest-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+  };
+}
+
+/** Spawns the BUILT app (`node dist/main.js`) on free ports and waits until it answers its probes. */
+export async function startApp(options: StartOptions = {}): Promise<AppProcess> {
+  const [port, adminPort] = [await freePort(), await freePort()];
+  const env: Record<string, string> = {
+    SERVER_HOST: '127.0.0.1',
+    SERVER_PORT: String(port),
+    ADMIN_HOST: '127.0.0.1',
+    ADMIN_PORT: String(adminPort),
+    LOG_LEVEL: 'info',
+    LOG_FORMAT: 'json',
+    ...options.env,
+  };
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key]) =>
+        !/^(OTEL_|DATABASE_|QUEUE_|SHUTDOWN_|SERVER_|ADMIN_|LOG_|KUBERNETES_|REDIS_|CONFIG_FILE)/.test(
+          key,
+        ),
+    ),
+  );
+  const args = [
+    ...(options.telemetry ? ['--import', './dist/telemetry.js'] : []),
+    options.script ?? 'dist/main.js',
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: APP_DIR,
+    env: { ...inherited, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: LogLine[] = [];
+  const rawStdout: string[] = [];
+  let stderr = '';
+  let pending = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      rawStdout.push(line);
+      try {
+        const parsed: unknown = JSON.parse(line);
+        if (typeof parsed === 'object' && parsed !== null && 'message' in parsed)
+          logs.push(parsed as LogLine);
+      } catch {
+        // not a log line (e.g. console span exporter output)
+      }
+    }
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<Exit>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const state = { done: false };
+  void exited.then(() => (state.done = true));
+
+  const url = `http://127.0.0.1:${port}`;
+  const adminUrl = `http://127.0.0.1:${adminPort}`;
+  const app: AppProcess = {
+    url,
+    adminUrl,
+    env,
+    child,
+    logs,
+    rawStdout,
+    stderr: () => stderr,
+    exited,
+    async stop(signal = 'SIGTERM', timeoutMs = 30_000) {
+      if (!state.done) child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+  const probe = `${adminUrl}${options.waitForReady === false ? '/livez' : '/readyz'}`;
+  const deadline = Date.now() + 40_000;
+  for (;;) {
+    if (state.done) {
+      throw new Error(
+        `app exited during start-up: ${JSON.stringify(await exited)}\nstderr: ${stderr}\nstdout: ${rawStdout.join('\n')}`,
+      );
+    }
+    const ok = await fetch(probe).then(
+      (res) => res.status === 200,
+      () => false,
+    );
+    if (ok) return app;
+    if (Date.now() > deadline) {
+      await app.stop('SIGKILL');
+      throw new Error(
+        `app did not pass ${probe} within 40 s\nstderr: ${stderr}\nstdout: ${rawStdout.join('\n')}`,
+      );
+    }
+    await sleep(100);
+  }
+}
+
+/** Runs `node dist/migrate.js` with the given environment. */
+export function runMigrate(
+  env: Readonly<Record<string, string>>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^(DATABASE_|LOG_|CONFIG_FILE)/.test(key)),
+  );
+  const child = spawn(process.execPath, ['dist/migrate.js'], {
+    cwd: APP_DIR,
+    env: { ...inherited, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  return new Promise((resolve) =>
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+}
