@@ -25,7 +25,7 @@ import { asEventSource, asKnexSource, asWorkerSource } from './metrics-sources.j
 import { createOrderProcessor } from './order-processor.js';
 import { createOrderWorker } from './order-worker.js';
 import { createProviderStandIn } from './provider.js';
-import { closeRedis, createRedisConnection } from './redis.js';
+import { closeRedis, createRedisConnection, isConnectionError } from './redis.js';
 import { shutdownBudget } from './shutdown-budget.js';
 import { waitForSchema } from './wait-for-schema.js';
 
@@ -81,7 +81,9 @@ await shutdown.startup(async () => {
   const redis = createRedisConnection(config.redis.url, { logger, connectionName: SERVICE });
   shutdown.add('redis', () => closeRedis(redis));
   const queue = new Queue(config.queue.name, { connection: redis, prefix: config.queue.prefix });
-  queue.on('error', (error) => logger.warn('queue client error', { err: error }));
+  queue.on('error', (error) => {
+    if (!isConnectionError(error)) logger.warn('queue client error', { err: error });
+  });
   shutdown.add('queue', () => queue.close());
   const processor = createOrderProcessor({
     db: database.knex,

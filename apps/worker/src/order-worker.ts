@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { ORDER_QUEUE } from './order-job.js';
 import { jobContextFields, type OrderJobResult, type OrderProcessor } from './order-processor.js';
 import { closeWorker, type CloseOutcome } from './close-worker.js';
+import { isConnectionError } from './redis.js';
 import type { LoggerLike, RunInJobContext } from './types.js';
 
 export interface OrderWorkerOptions {
@@ -131,6 +132,10 @@ export function createOrderWorker(
     });
   });
   worker.on('error', (error) => {
+    if (isConnectionError(error)) {
+      logger.debug('queue worker waiting for Redis', { err: error });
+      return;
+    }
     logger.error('queue worker error (processing continues; BullMQ retries)', { err: error });
   });
   const activeJobIds = () => [...active];

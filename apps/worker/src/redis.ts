@@ -57,3 +57,25 @@ export async function closeRedis(redis: Redis, timeoutMs = 2_000): Promise<void>
     clearTimeout(timer);
   }
 }
+
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
+/**
+ * True for errors that only say "Redis is unreachable right now". The connection's own outage line
+ * (see createRedisConnection) already reports those once; logging each retry would flood the log.
+ */
+export function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && CONNECTION_ERROR_CODES.has(code)) return true;
+  return /Connection is closed|Stream isn't writeable|connect ETIMEDOUT/i.test(error.message);
+}

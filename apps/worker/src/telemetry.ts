@@ -2,16 +2,11 @@
  * OpenTelemetry preload: `node --import ./dist/telemetry.js dist/main.js`.
  *
  * Loaded before the app so the http, knex, pg and ioredis instrumentations can patch those modules
- * as they load. A no-op unless an exporter is configured (see telemetrySettings). main.ts imports
- * `telemetry` from here (the same module instance) to flush spans as the final shutdown step.
+ * as they load. A no-op unless an exporter is configured (see telemetrySettings); the SDK is only
+ * imported then, so a worker without tracing starts as fast as one without this file. main.ts
+ * imports `telemetry` from here (the same module instance) to flush spans as the last shutdown step.
  */
 import { register } from 'node:module';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { KnexInstrumentation } from '@opentelemetry/instrumentation-knex';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
 import { telemetrySettings, type TelemetrySettings } from './telemetry-settings.js';
 
 export interface Telemetry {
@@ -21,26 +16,37 @@ export interface Telemetry {
   shutdown(): Promise<void>;
 }
 
-function startTelemetry(env: NodeJS.ProcessEnv): Telemetry {
+async function startTelemetry(env: NodeJS.ProcessEnv): Promise<Telemetry> {
   const settings = telemetrySettings(env);
   if (settings.exporter === 'none') {
     return { settings, enabled: false, shutdown: () => Promise.resolve() };
   }
-  // ESM modules are only instrumentable through the loader hook.
+  // ESM modules are only instrumentable through the loader hook, registered before they load.
   register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+  const [sdkNode, otlp, http, ioredis, knex, pg] = await Promise.all([
+    import('@opentelemetry/sdk-node'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/instrumentation-http'),
+    import('@opentelemetry/instrumentation-ioredis'),
+    import('@opentelemetry/instrumentation-knex'),
+    import('@opentelemetry/instrumentation-pg'),
+  ]);
+  const { NodeSDK, tracing } = sdkNode;
   const sdk = new NodeSDK({
     serviceName: settings.serviceName,
     traceExporter:
-      settings.exporter === 'console' ? new tracing.ConsoleSpanExporter() : new OTLPTraceExporter(),
+      settings.exporter === 'console'
+        ? new tracing.ConsoleSpanExporter()
+        : new otlp.OTLPTraceExporter(),
     sampler: new tracing.ParentBasedSampler({
       root: new tracing.TraceIdRatioBasedSampler(settings.samplingRatio),
     }),
     instrumentations: [
-      new HttpInstrumentation(),
+      new http.HttpInstrumentation(),
       // Only inside a job span: BullMQ's polling would otherwise produce a span per Redis command.
-      new KnexInstrumentation({ requireParentSpan: true }),
-      new PgInstrumentation({ requireParentSpan: true }),
-      new IORedisInstrumentation({ requireParentSpan: true }),
+      new knex.KnexInstrumentation({ requireParentSpan: true }),
+      new pg.PgInstrumentation({ requireParentSpan: true }),
+      new ioredis.IORedisInstrumentation({ requireParentSpan: true }),
     ],
   });
   sdk.start();
@@ -52,4 +58,4 @@ function startTelemetry(env: NodeJS.ProcessEnv): Telemetry {
   };
 }
 
-export const telemetry: Telemetry = startTelemetry(process.env);
+export const telemetry: Telemetry = await startTelemetry(process.env);
