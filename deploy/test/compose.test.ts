@@ -158,4 +158,48 @@ describe('docker/compose.yaml', () => {
     };
     expect(provider.providers[0]?.options.path).toBe('/var/lib/grafana/dashboards');
   });
+  it('wires traces end to end: apps → collector OTLP/HTTP receiver → Jaeger OTLP/gRPC', () => {
+    const collector = parse(
+      readFileSync(join(dockerDir, 'otel-collector/config.yaml'), 'utf8'),
+    ) as {
+      receivers: { otlp: { protocols: { http: { endpoint: string } } } };
+      processors: Record<string, unknown>;
+      exporters: Record<string, { endpoint: string }>;
+      service: {
+        pipelines: Record<
+          string,
+          { receivers: string[]; processors: string[]; exporters: string[] }
+        >;
+      };
+    };
+    const httpPort = collector.receivers.otlp.protocols.http.endpoint.split(':')[1];
+    for (const app of apps) {
+      expect(String(services[app]?.environment?.OTEL_EXPORTER_OTLP_ENDPOINT)).toBe(
+        `http://otel-collector:${httpPort ?? '?'}`,
+      );
+    }
+    const { traces } = collector.service.pipelines;
+    expect(traces?.receivers).toEqual(['otlp']);
+    for (const name of traces?.processors ?? [])
+      expect(Object.keys(collector.processors)).toContain(name);
+    for (const name of traces?.exporters ?? []) {
+      expect(collector.exporters[name]?.endpoint).toBe('jaeger:4317');
+    }
+    expect(services.jaeger?.environment?.COLLECTOR_OTLP_ENABLED).toBe('true');
+    expect(services['otel-collector']?.volumes).toContain(
+      './otel-collector/config.yaml:/etc/otelcol-contrib/config.yaml:ro',
+    );
+  });
+
+  it('points Grafana at the compose Prometheus with the uid the dashboards default to', () => {
+    const datasources = parse(
+      readFileSync(join(dockerDir, 'grafana/provisioning/datasources/datasources.yaml'), 'utf8'),
+    ) as {
+      datasources: { uid: string; type: string; url: string }[];
+    };
+    const prometheus = datasources.datasources.find((d) => d.type === 'prometheus');
+    expect(prometheus).toMatchObject({ uid: 'prometheus', url: 'http://prometheus:9090' });
+    const published = (services.prometheus?.ports ?? []).map((p) => p.split(':')[2]);
+    expect(published).toContain('9090');
+  });
 });
