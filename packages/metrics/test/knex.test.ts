@@ -1,5 +1,4 @@
 import knexFactory from 'knex';
-import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMetrics } from '../src/index.js';
 import { label, samples, waitFor } from './helpers.js';
@@ -65,7 +64,7 @@ describe('knex instrumentation (SQLite)', () => {
   it('reads pool gauges at scrape time and drops them after destroy', async () => {
     const db = knexFactory({
       client: 'better-sqlite3',
-      connection: { filename: `file:${randomUUID()}?mode=memory` },
+      connection: { filename: ':memory:' },
       useNullAsDefault: true,
       pool: { min: 0, max: 1 },
     });
