@@ -26,6 +26,7 @@ const queuePrefix = `deploy-check-${process.pid}-${Date.now()}`;
 const running: Partial<Record<'api' | 'worker', RunningApp>> = {};
 const ports = { apiHttp: 0, apiAdmin: 0, workerAdmin: 0 };
 const scraped: Partial<Record<'api' | 'worker', Exposition>> = {};
+const textFormat: Partial<Record<'api' | 'worker', string>> = {};
 const stopped: Partial<Record<'api' | 'worker', { code: number | string; elapsedMs: number }>> = {};
 const prod = render('overlays/prod');
 
@@ -33,10 +34,17 @@ function adminUrl(app: 'api' | 'worker', path: string): string {
   return `http://127.0.0.1:${app === 'api' ? ports.apiAdmin : ports.workerAdmin}${path}`;
 }
 
-async function scrape(app: 'api' | 'worker'): Promise<Exposition> {
-  const response = await fetch(adminUrl(app, '/metrics'), { signal: AbortSignal.timeout(5_000) });
+/** The Accept header Prometheus 2.x scrapes with: OpenMetrics first, the text format as fallback. */
+const PROMETHEUS_ACCEPT =
+  'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+
+async function scrape(app: 'api' | 'worker', accept = PROMETHEUS_ACCEPT): Promise<string> {
+  const response = await fetch(adminUrl(app, '/metrics'), {
+    headers: { accept },
+    signal: AbortSignal.timeout(5_000),
+  });
   expect(response.status).toBe(200);
-  return parseExposition(await response.text());
+  return response.text();
 }
 
 /** The environment a Deployment gives its app, with the test's own ports, files and Redis prefix. */
@@ -90,8 +98,10 @@ beforeAll(async () => {
   await fetch(`${base}/v1/orders?limit=5`, { signal: AbortSignal.timeout(5_000) });
   await fetch(`${base}/v1/orders/does-not-exist`, { signal: AbortSignal.timeout(5_000) });
 
-  scraped.api = await scrape('api');
-  scraped.worker = await scrape('worker');
+  scraped.api = parseExposition(await scrape('api'));
+  scraped.worker = parseExposition(await scrape('worker'));
+  textFormat.api = await scrape('api', 'text/plain;version=0.0.4');
+  textFormat.worker = await scrape('worker', 'text/plain;version=0.0.4');
 }, 90_000);
 
 afterAll(async () => {
@@ -188,6 +198,19 @@ describe('alert rules and dashboards against the running apps’ /metrics', () =
     expect(http.some((s) => s.labels.le === '0.5')).toBe(true);
     expect(http.some((s) => s.labels.http_route === '/v1/orders/:id')).toBe(true);
   });
+
+  it.each(['api', 'worker'] as const)(
+    '%s: the text-format output passes promtool check metrics',
+    (app) => {
+      const result = spawnSync('promtool', ['check', 'metrics'], {
+        input: textFormat[app],
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(`${result.stdout}${result.stderr}`).toBe('');
+      expect(result.status).toBe(0);
+    },
+  );
 
   it('the checks are not vacuous: a misspelt metric or label value is reported', () => {
     expect(namesOf('any').has('http_server_request_duration_seconds_bucket')).toBe(true);

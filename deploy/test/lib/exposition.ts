@@ -13,13 +13,14 @@ export interface Exposition {
 const SUFFIXES: Record<string, string[]> = {
   histogram: ['_bucket', '_sum', '_count'],
   summary: ['', '_sum', '_count'],
-  counter: [''],
+  // Text format declares a counter by its full name, OpenMetrics without _total.
+  counter: ['', '_total'],
   gauge: [''],
   untyped: [''],
 };
 
 /**
- * Parses Prometheus text format 0.0.4. A family declared by `# TYPE` counts as present even
+ * Parses Prometheus text format 0.0.4 or OpenMetrics. A family declared by `# TYPE` counts as present even
  * before its first sample (a labelled histogram shows no series until something is observed), with
  * the names its type produces: histogram → _bucket, _sum, _count.
  */
@@ -33,7 +34,9 @@ export function parseExposition(text: string): Exposition {
       continue;
     }
     if (line.startsWith('#') || line.trim() === '') continue;
-    const sample = /^([A-Za-z_:][A-Za-z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
+    // Label values may hold "}" and an OpenMetrics exemplar may follow the value.
+    const sample =
+      /^([A-Za-z_:][A-Za-z0-9_:]*)(?:\{((?:[^"}]|"(?:[^"\\]|\\.)*")*)\})?\s+(\S+)/.exec(line);
     if (!sample?.[1]) throw new Error(`not an exposition line: ${line}`);
     const labels: Record<string, string> = {};
     for (const match of (sample[2] ?? '').matchAll(
