@@ -4,7 +4,15 @@ import { startChild } from '../child.js';
 import { alternate, type CaseResult, type Contender } from '../rounds.js';
 import type { BenchOptions } from '../options.js';
 
-const VARIANTS = ['bare', 'shipshape', 'peer', 'handwritten-winston', 'handwritten-pino'] as const;
+const VARIANTS = [
+  'bare',
+  'shipshape',
+  'peer',
+  'shipshape-logger',
+  'shipshape-metrics',
+  'handwritten-winston',
+  'handwritten-pino',
+] as const;
 
 async function load(port: number, seconds: number): Promise<autocannon.Result> {
   return autocannon({

@@ -14,25 +14,31 @@ async function instrument(app: Express): Promise<void> {
   switch (variant) {
     case 'bare':
       return;
-    case 'shipshape': {
-      const { trace } = await import('@opentelemetry/api');
+    case 'shipshape':
+    case 'shipshape-logger':
+    case 'shipshape-metrics': {
+      // The full stack, or one package's middleware alone to attribute the cost.
+      const { context, trace } = await import('@opentelemetry/api');
       const { AsyncLocalStorageContextManager } =
         await import('@opentelemetry/context-async-hooks');
       const { BasicTracerProvider } = await import('@opentelemetry/sdk-trace-base');
-      const { context } = await import('@opentelemetry/api');
       context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
       trace.setGlobalTracerProvider(new BasicTracerProvider());
-      const { createLogger, requestContext, accessLog } = await import('@shipshape/logger');
-      const { createMetrics } = await import('@shipshape/metrics');
-      const logger = createLogger({
-        service: 'bench',
-        version: '1.0.0',
-        destination: { path: logFile },
-      });
-      const metrics = createMetrics({ service: 'bench', version: '1.0.0' });
-      app.use(requestContext());
-      app.use(accessLog(logger));
-      app.use(metrics.httpMiddleware());
+      if (variant !== 'shipshape-metrics') {
+        const { createLogger, requestContext, accessLog } = await import('@shipshape/logger');
+        const logger = createLogger({
+          service: 'bench',
+          version: '1.0.0',
+          destination: { path: logFile },
+        });
+        app.use(requestContext());
+        app.use(accessLog(logger));
+      }
+      if (variant !== 'shipshape-logger') {
+        const { createMetrics } = await import('@shipshape/metrics');
+        const metrics = createMetrics({ service: 'bench', version: '1.0.0' });
+        app.use(metrics.httpMiddleware());
+      }
       return;
     }
     case 'peer': {
