@@ -6,7 +6,6 @@
  *   node --import ./dist/telemetry.js dist/main.js
  */
 import { telemetry } from './telemetry.js'; // first: when not preloaded with --import, it starts here
-import { createServer } from 'node:http';
 import { loadConfigOrExit } from '@shipshape/config';
 import { createHealth, eventLoopDelayCheck, knexCheck, redisCheck } from '@shipshape/health';
 import { accessLog, createLogger, logLevelHandler, requestContext } from '@shipshape/logger';
@@ -125,7 +124,7 @@ await shutdown.startup(async () => {
     headersTimeoutMs: config.server.headersTimeout,
     keepAliveTimeoutMs: config.server.keepAliveTimeout,
   });
-  const adminServer = createServer(
+  const adminServer = createHttpServer(
     adminListener({
       health: health.handler,
       metrics: metrics.handler,
@@ -142,6 +141,10 @@ await shutdown.startup(async () => {
         },
       }),
     }),
+    {
+      requestTimeoutMs: config.server.requestTimeout,
+      headersTimeoutMs: config.server.headersTimeout,
+    },
   );
   shutdown.addHttpServer('admin server', adminServer);
   shutdown.addHttpServer('http server', server); // registered last → closed first

@@ -1,6 +1,12 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isolatedEnv, runMigrate, startApp, type AppProcess } from './helpers/app-process.js';
+import {
+  isolatedEnv,
+  runMigrate,
+  startApp,
+  waitForLog,
+  type AppProcess,
+} from './helpers/app-process.js';
 import { confirmOrder, countOrders, openDatabase } from './helpers/database.js';
 import { call, ORDER } from './helpers/http.js';
 import { createDatabase } from './helpers/postgres.js';
@@ -84,10 +90,11 @@ describe.each(backends)('orders API on $name', (backend) => {
       backoff: { type: 'exponential', delay: 1000 },
     });
 
-    const line = app.logs.find(
+    const line = await waitForLog(
+      app,
       (l) => l.message === 'order created' && l['order_id'] === res.body.id,
     );
-    expect(line?.['request_id']).toBe('req-contract-1');
+    expect(line['request_id']).toBe('req-contract-1');
   });
 
   it('reads an order back, and answers 404 problems for unknown ids', async () => {
@@ -215,5 +222,43 @@ describe.each(backends)('orders API on $name', (backend) => {
     expect(timedOut.status).toBe(200);
     expect(timedOut.body).toMatchObject({ id: pending.body.id, status: 'pending' });
     expect(Date.now() - timedStart).toBeGreaterThanOrEqual(550);
+  });
+
+  it('serves probes, metrics, log levels and info on the admin port only', async () => {
+    await call(`${app.url}/v1/orders/01a21bcc-9761-778d-bc0f-943b441244c6`);
+    for (const path of ['/livez', '/readyz', '/startupz']) {
+      const probe = await call(`${app.adminUrl}${path}`);
+      expect(probe.status, path).toBe(200);
+      expect(probe.headers.get('content-type')).toMatch(/^application\/health\+json/);
+    }
+    for (const path of ['/readyz', '/metrics', '/admin/info'])
+      expect((await call(`${app.url}${path}`)).status).toBe(404);
+
+    const info = await call(`${app.adminUrl}/admin/info`);
+    expect(info.body).toMatchObject({
+      service: 'api',
+      version: '0.0.0',
+      commit: 'unknown',
+      node_version: process.version,
+    });
+    expect(typeof info.body.uptime_seconds).toBe('number');
+
+    const put = await call(`${app.adminUrl}/admin/log-level`, {
+      method: 'PUT',
+      json: { level: 'debug', expiresInMs: 60_000 },
+    });
+    expect(put.status).toBe(200);
+    expect(JSON.stringify((await call(`${app.adminUrl}/admin/log-level`)).body)).toContain('debug');
+
+    const metrics = (await call(`${app.adminUrl}/metrics`)).text;
+    expect(metrics).toMatch(
+      /http_server_request_duration_seconds_count\{[^}]*http_route="\/v1\/orders\/:id"/,
+    );
+    expect(metrics).toMatch(/bullmq_queue_jobs\{[^}]*queue="orders"/);
+    expect(metrics).toMatch(/db_client_operation_duration_seconds_count\{/);
+    expect(metrics).toMatch(/health_check_status\{[^}]*check="database"/);
+    expect(metrics).toMatch(/build_info\{/);
+    // Labels never carry ids.
+    expect(metrics).not.toMatch(/01a21bcc-9761/);
   });
 });

@@ -70,6 +70,9 @@ describe('rolling deploy: two instances behind a readiness-polling proxy, one ge
     const a = await instance(DRAIN_DELAY);
     await instance(DRAIN_DELAY);
     const { outcomes, exit } = await deploy(a);
+    console.info(
+      `rolling deploy, drain delay ${DRAIN_DELAY}: ${outcomes.length} requests, ${failures(outcomes).length} failed`,
+    );
     expect(exit.code).toBe(0);
     expect(outcomes.length).toBeGreaterThan(50);
     expect(failures(outcomes)).toEqual([]);
@@ -78,6 +81,9 @@ describe('rolling deploy: two instances behind a readiness-polling proxy, one ge
   it('with SHUTDOWN_DRAIN_DELAY=0: requests fail — the proxy still routes to the instance after its listener closed', async () => {
     const c = await instance('0ms');
     const { outcomes, exit } = await deploy(c);
+    console.info(
+      `rolling deploy, drain delay 0: ${outcomes.length} requests, ${failures(outcomes).length} failed`,
+    );
     expect(exit.code).toBe(0);
     const failed = failures(outcomes);
     expect(failed.length).toBeGreaterThan(0);

@@ -63,6 +63,10 @@ describe('graceful shutdown of the built app under keep-alive load', () => {
     await load.done;
     agent.destroy();
 
+    console.info(
+      `shutdown under load: ${outcomes.length} requests (${outcomes.filter((o) => o.error === undefined).length} answered, ` +
+        `${outcomes.filter((o) => o.error === 'ECONNREFUSED').length} refused after the listener closed), exit ${exit.code} after ${exitedAfterMs} ms`,
+    );
     expect(exit).toEqual({ code: 0, signal: null });
     expect(exitedAfterMs).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
 

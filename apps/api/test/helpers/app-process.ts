@@ -172,3 +172,18 @@ export function runMigrate(
     }),
   );
 }
+
+/** The first log line matching `predicate`, waiting for stdout to catch up (bounded). */
+export async function waitForLog(
+  app: AppProcess,
+  predicate: (line: LogLine) => boolean,
+  timeoutMs = 5000,
+): Promise<LogLine> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const line = app.logs.find(predicate);
+    if (line) return line;
+    if (Date.now() > deadline) throw new Error(`no matching log line within ${timeoutMs} ms`);
+    await sleep(25);
+  }
+}

@@ -1,0 +1,120 @@
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isolatedEnv, startApp, waitForLog, type AppProcess } from './helpers/app-process.js';
+import { call, ORDER } from './helpers/http.js';
+import { deleteKeys, readJob } from './helpers/redis.js';
+
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  attributes?: { key: string; value: Record<string, unknown> }[];
+}
+
+/** A stand-in OpenTelemetry collector: accepts OTLP/HTTP JSON on /v1/traces and keeps the spans. */
+async function startCollector(): Promise<{ url: string; spans: OtlpSpan[]; server: Server }> {
+  const spans: OtlpSpan[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      if (req.url === '/v1/traces') {
+        const parsed = JSON.parse(body) as {
+          resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[];
+        };
+        for (const resource of parsed.resourceSpans)
+          for (const scope of resource.scopeSpans) spans.push(...scope.spans);
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return { url: `http://127.0.0.1:${port}`, spans, server };
+}
+
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const CALLER_SPAN = '00f067aa0ba902b7';
+
+describe('telemetry: node --import ./dist/telemetry.js with an OTLP endpoint', () => {
+  let collector: Awaited<ReturnType<typeof startCollector>>;
+  let app: AppProcess;
+  const env = isolatedEnv();
+
+  beforeAll(async () => {
+    collector = await startCollector();
+    app = await startApp({
+      telemetry: true,
+      env: {
+        ...env,
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+        OTEL_SERVICE_NAME: 'api-under-test',
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await app.stop('SIGKILL');
+    collector.server.close();
+    await deleteKeys(env['QUEUE_PREFIX']!);
+  });
+
+  it('continues the caller trace into logs and the job, and flushes the spans as a final shutdown hook', async () => {
+    const res = await call(`${app.url}/v1/orders`, {
+      method: 'POST',
+      json: ORDER,
+      headers: { traceparent: `00-${TRACE_ID}-${CALLER_SPAN}-01` },
+    });
+    expect(res.status).toBe(201);
+    const id = res.body.id as string;
+
+    // Log lines written inside the request carry the request id and the active span.
+    const created = await waitForLog(
+      app,
+      (l) => l.message === 'order created' && l['order_id'] === id,
+    );
+    expect(created).toMatchObject({
+      request_id: res.headers.get('x-request-id'),
+      trace_id: TRACE_ID,
+    });
+    expect(created['span_id']).toMatch(/^[0-9a-f]{16}$/);
+
+    // The job carries the producer span's context: same trace, a new parent.
+    const job = await readJob(env['QUEUE_PREFIX']!, id);
+    const traceparent = (JSON.parse(job['data']!) as { trace_context: { traceparent: string } })
+      .trace_context.traceparent;
+    const [, traceId, parentId] = traceparent.split('-');
+    expect(traceId).toBe(TRACE_ID);
+    expect(parentId).not.toBe(CALLER_SPAN);
+
+    // The batch processor exports every 5 s; what it still holds at SIGTERM is flushed by the final hook.
+    const exit = await app.stop('SIGTERM');
+    expect(exit.code).toBe(0);
+    const ours = collector.spans.filter((span) => span.traceId === TRACE_ID);
+    const names = ours.map((span) => span.name);
+    expect(names).toContain('POST /v1/orders');
+    expect(names).toContain('publish orders');
+    const publish = ours.find((span) => span.name === 'publish orders')!;
+    expect(publish.spanId).toBe(parentId);
+    expect(publish.attributes).toContainEqual({
+      key: 'messaging.message.id',
+      value: { stringValue: id },
+    });
+    // express, knex and ioredis instrumentation took part through the ESM loader hook.
+    expect(ours.some((span) => span.name.startsWith('insert'))).toBe(true);
+    expect(ours.some((span) => span.name === 'evalsha' || span.name === 'eval')).toBe(true);
+    expect(
+      ours.some(
+        (span) =>
+          span.name.startsWith('router - /v1/orders') || span.name.startsWith('request handler'),
+      ),
+    ).toBe(true);
+    const flushed = app.logs.find((l) =>
+      l.message.startsWith('shutdown hook "telemetry" finished'),
+    );
+    expect(flushed?.['final']).toBe(true);
+  });
+});
