@@ -21,7 +21,6 @@ import { readVersion } from './build-info.js';
 import { workerSchema } from './config.js';
 import { createDatabase } from './database.js';
 import { listen } from './listen.js';
-import { asEventSource, asKnexSource, asWorkerSource } from './metrics-sources.js';
 import { createOrderProcessor } from './order-processor.js';
 import { createOrderWorker } from './order-worker.js';
 import { createProviderStandIn } from './provider.js';
@@ -122,11 +121,11 @@ await shutdown.startup(async () => {
 
   // 8. Metrics.
   const metrics = createMetrics({ service: SERVICE, version, commit: config.build.commit });
-  metrics.instrumentKnex(asKnexSource(database.knex));
+  metrics.instrumentKnex(database.knex);
   metrics.instrumentQueue(queue);
-  metrics.instrumentWorker(asWorkerSource(orders.worker));
-  metrics.observeHealth(asEventSource(health));
-  metrics.observeShutdown(asEventSource(shutdown));
+  metrics.instrumentWorker(orders.worker);
+  metrics.observeHealth(health);
+  metrics.observeShutdown(shutdown);
   shutdown.add('metrics', () => metrics.stop());
 
   // 9. Admin server (probes, metrics, log levels, info); closed after the worker has drained.
@@ -153,12 +152,14 @@ await shutdown.startup(async () => {
   shutdown.addHttpServer('admin', admin);
   await listen(admin, config.admin.port, config.admin.host);
 
-  // 10. The API owns the schema: wait for its migrations (probes already answer, startup fails meanwhile).
-  await waitForSchema(database.knex, { logger, signal: shutdown.signal });
-
-  // 11. Run: registered last, so on shutdown the worker stops first, while Redis and the database are up.
+  // 10. Registered last, so on shutdown the worker stops first, while Redis and the database are up.
   const budget = shutdownBudget(config.shutdown.timeout, config.shutdown.drainDelay);
   shutdown.add('worker', () => orders.close(budget), { timeoutMs: budget.hookTimeoutMs });
+
+  // 11. The API owns the schema: wait for its migrations (probes answer, startup fails meanwhile).
+  if (!(await waitForSchema(database.knex, { logger, signal: shutdown.signal }))) return;
+
+  // 12. Run.
   orders.worker.run().catch((error: unknown) => {
     logger.error('worker stopped unexpectedly; shutting down', { err: error });
     void shutdown.shutdown('worker main loop failed');

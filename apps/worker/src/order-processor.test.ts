@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { UnrecoverableError } from 'bullmq';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createContractTables, insertOrder } from '../test/helpers/contract-schema.js';
-import { createDatabase, type Database } from './database.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { migratedSqlite, type MigratedSqlite } from '../test/helpers/migrated-sqlite.js';
+import { insertOrder } from '../test/helpers/orders.js';
+import type { Database } from './database.js';
 import { createOrderProcessor, type OrderJobLike } from './order-processor.js';
 import { createProviderStandIn } from './provider.js';
 import type { LoggerLike } from './types.js';
@@ -31,19 +29,17 @@ const job = (data: unknown, attemptsMade = 0, id = 'job-1'): OrderJobLike => ({
 });
 
 describe('order processor (SQLite)', () => {
-  let dir: string;
+  let sqlite: MigratedSqlite;
   let database: Database;
   let lines: Line[];
 
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'worker-proc-'));
-    database = createDatabase({ file: join(dir, 'db.sqlite') });
-    await createContractTables(database.knex);
-    lines = [];
+  beforeAll(async () => {
+    sqlite = await migratedSqlite();
+    database = sqlite.database;
   });
-  afterEach(async () => {
-    await database.close();
-    rmSync(dir, { recursive: true, force: true });
+  afterAll(() => sqlite.cleanup());
+  beforeEach(() => {
+    lines = [];
   });
 
   const processor = (latencyMs = 0) =>
@@ -55,7 +51,7 @@ describe('order processor (SQLite)', () => {
     });
 
   it('confirms an order: computes the total, writes one confirmation and flips the status', async () => {
-    await insertOrder(database.knex, { id: 'o-1', total_cents: null });
+    await insertOrder(database.knex, { id: 'o-1', total_cents: 1 });
     const result = await processor()(job({ order_id: 'o-1', request_id: 'r-1' }, 1, 'o-1'));
     expect(result).toEqual({ order_id: 'o-1', outcome: 'confirmed', total_cents: 4498 });
     const order = await database.knex('orders').where({ id: 'o-1' }).first();
@@ -64,10 +60,15 @@ describe('order processor (SQLite)', () => {
       total_cents: 4498,
       confirmed_at: '2026-01-02T03:04:05.000Z',
     });
-    const rows = await database.knex('order_confirmations').select();
+    const rows = await database.knex('order_confirmations').where({ order_id: 'o-1' });
     expect(rows).toEqual([
       { order_id: 'o-1', job_id: 'o-1', attempt: 2, confirmed_at: '2026-01-02T03:04:05.000Z' },
     ]);
+    expect(lines).toContainEqual({
+      level: 'warn',
+      message: 'stored order total differs from its items; confirming the computed total',
+      fields: { order_id: 'o-1', stored_total_cents: 1, computed_total_cents: 4498 },
+    });
   });
 
   it('treats a second delivery as a no-op: still one confirmation row', async () => {
@@ -76,7 +77,7 @@ describe('order processor (SQLite)', () => {
     await run(job({ order_id: 'o-2' }));
     const again = await run(job({ order_id: 'o-2' }, 0, 'job-2'));
     expect(again.outcome).toBe('already_confirmed');
-    expect(await database.knex('order_confirmations').count({ n: '*' })).toEqual([{ n: 1 }]);
+    expect(await database.knex('order_confirmations').where({ order_id: 'o-2' })).toHaveLength(1);
   });
 
   it('confirms exactly once when two deliveries race past the status check', async () => {
@@ -87,7 +88,7 @@ describe('order processor (SQLite)', () => {
       run(job({ order_id: 'o-3' }, 0, 'b')),
     ]);
     expect(results.map((r) => r.outcome).sort()).toEqual(['confirmed', 'duplicate']);
-    expect(await database.knex('order_confirmations').count({ n: '*' })).toEqual([{ n: 1 }]);
+    expect(await database.knex('order_confirmations').where({ order_id: 'o-3' })).toHaveLength(1);
   });
 
   it('rejects invalid job data as unrecoverable, naming the job and the field', async () => {

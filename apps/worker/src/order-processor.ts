@@ -97,7 +97,10 @@ export function createOrderProcessor(options: OrderProcessorOptions): OrderProce
           { orderId: order.id, totalCents, customerEmail: order.customer_email },
           signal,
         );
-        signal?.throwIfAborted();
+        if (signal?.aborted === true) {
+          // Shutdown deadline or cancel: write nothing; the job is retried or recovered elsewhere.
+          throw new Error(`job ${jobId} aborted before confirming: ${String(signal.reason)}`);
+        }
         const outcome = await confirmOrder(db, {
           orderId: order.id,
           jobId,

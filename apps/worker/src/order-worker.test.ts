@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createContractTables, insertOrder } from '../test/helpers/contract-schema.js';
-import { createDatabase, type Database } from './database.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { migratedSqlite, type MigratedSqlite } from '../test/helpers/migrated-sqlite.js';
+import { insertOrder } from '../test/helpers/orders.js';
+import type { Database } from './database.js';
 import { createOrderProcessor } from './order-processor.js';
 import { createOrderWorker, type OrderWorkerHandle } from './order-worker.js';
 import { createProviderStandIn } from './provider.js';
@@ -42,7 +40,7 @@ async function until<T>(
 }
 
 describe('order worker on real Redis', () => {
-  let dir: string;
+  let sqlite: MigratedSqlite;
   let database: Database;
   let prefix: string;
   let lines: Line[];
@@ -50,10 +48,13 @@ describe('order worker on real Redis', () => {
   const handles: OrderWorkerHandle[] = [];
   let queue: Queue;
 
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'worker-bull-'));
-    database = createDatabase({ file: join(dir, 'db.sqlite') });
-    await createContractTables(database.knex);
+  beforeAll(async () => {
+    sqlite = await migratedSqlite();
+    database = sqlite.database;
+  });
+  afterAll(() => sqlite.cleanup());
+
+  beforeEach(() => {
     prefix = `test-worker-${randomUUID()}`;
     lines = [];
     const producer = createRedisConnection(REDIS_URL);
@@ -66,8 +67,6 @@ describe('order worker on real Redis', () => {
     await queue.obliterate({ force: true });
     await queue.close();
     for (const client of redisClients.splice(0)) await closeRedis(client);
-    await database.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   function startWorker(latencyMs: number, extra: { lockDurationMs?: number } = {}) {
@@ -158,7 +157,10 @@ describe('order worker on real Redis', () => {
     await until('stuck-1 completed by the second worker', async () =>
       (await queue.getJobState('stuck-1')) === 'completed' ? true : undefined,
     );
-    const rows = await database.knex('order_confirmations').select('order_id');
+    const rows = await database
+      .knex('order_confirmations')
+      .where({ order_id: 'stuck-1' })
+      .select('order_id');
     expect(rows).toEqual([{ order_id: 'stuck-1' }]);
     expect(lines.some((l) => /stalled/.test(l.message) && l.fields?.job_id === 'stuck-1')).toBe(
       true,

@@ -1,32 +1,28 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { SpanKind, context, propagation, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { createLogger, runInJobContext } from '@shipshape/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContractTables, insertOrder } from '../test/helpers/contract-schema.js';
-import { createDatabase, type Database } from './database.js';
+import { migratedSqlite, type MigratedSqlite } from '../test/helpers/migrated-sqlite.js';
+import { insertOrder } from '../test/helpers/orders.js';
+import type { Database } from './database.js';
 import { createOrderProcessor } from './order-processor.js';
 import { createProviderStandIn } from './provider.js';
 
 describe('a job continues the API request: trace and request id', () => {
   const exporter = new InMemorySpanExporter();
   const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  let dir: string;
+  let sqlite: MigratedSqlite;
   let database: Database;
 
   beforeAll(async () => {
     provider.register();
-    dir = mkdtempSync(join(tmpdir(), 'worker-ctx-'));
-    database = createDatabase({ file: join(dir, 'db.sqlite') });
-    await createContractTables(database.knex);
+    sqlite = await migratedSqlite();
+    database = sqlite.database;
   });
   afterAll(async () => {
-    await database.close();
-    rmSync(dir, { recursive: true, force: true });
+    await sqlite.cleanup();
     await provider.shutdown();
     trace.disable();
     propagation.disable();

@@ -23,16 +23,17 @@ async function missingTables(db: Knex): Promise<string[]> {
 /**
  * The API owns the schema; the worker never migrates. Until the tables exist (or while the database
  * is unreachable) start-up waits here, saying what is missing and what to run, instead of failing jobs.
+ * Resolves `true` once the schema is there, `false` when `signal` aborted the wait (shutdown).
  */
-export async function waitForSchema(db: Knex, options: WaitForSchemaOptions): Promise<void> {
+export async function waitForSchema(db: Knex, options: WaitForSchemaOptions): Promise<boolean> {
   const { logger, signal, everyMs = 1_000, warnEveryMs = 10_000 } = options;
   let lastWarn = 0;
   for (;;) {
-    signal?.throwIfAborted();
+    if (signal?.aborted === true) return false;
     let problem: Record<string, unknown>;
     try {
       const missing = await missingTables(db);
-      if (missing.length === 0) return;
+      if (missing.length === 0) return true;
       problem = {
         missing_tables: missing,
         hint: 'run the API migrations: node apps/api/dist/migrate.js (same DATABASE_URL / DATABASE_FILE)',
@@ -44,6 +45,6 @@ export async function waitForSchema(db: Knex, options: WaitForSchemaOptions): Pr
       lastWarn = Date.now();
       logger.warn('waiting for the database schema before taking jobs', problem);
     }
-    await sleep(everyMs, undefined, signal ? { signal } : {});
+    await sleep(everyMs, undefined, signal ? { signal } : {}).catch(() => undefined);
   }
 }

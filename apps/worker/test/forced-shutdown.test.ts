@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import knex, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureApiBuilt, migrate, startWorker } from './helpers/apps.js';
-import { insertOrder } from './helpers/contract-schema.js';
+import { insertOrder } from './helpers/orders.js';
 import { freePort, getJson, until, type AppProcess } from './helpers/processes.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
