@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import type { Knex } from 'knex';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isolatedEnv, startApp, type AppProcess } from './helpers/app-process.js';
+import { isolatedEnv, startApp, waitForLog, type AppProcess } from './helpers/app-process.js';
 import { countOrders, openDatabase } from './helpers/database.js';
 import { call, ORDER } from './helpers/http.js';
 import { deleteKeys, SHARED_REDIS_URL } from './helpers/redis.js';
@@ -260,5 +260,39 @@ describe('bad input: each gets the right problem response and nothing is written
     expect(row.customer_email).toBe(tricky.customer_email);
     expect(JSON.parse(row.items)).toEqual(tricky.items);
     expect(await countOrders(db)).toBe(1);
+  });
+
+  it('answers 500 without internals when something unexpected breaks (here: the orders table is gone)', async () => {
+    await db.schema.renameTable('orders', 'orders_moved_away');
+    try {
+      for (const [method, path] of [
+        ['POST', '/v1/orders'],
+        ['GET', '/v1/orders'],
+      ] as const) {
+        const res = await send(app.url, {
+          name: 'broken',
+          method,
+          path,
+          ...(method === 'POST' ? { body: json(ORDER) } : {}),
+          status: 500,
+        });
+        expect(res.status).toBe(500);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        const problem = JSON.parse(res.text) as Record<string, unknown>;
+        expect(problem).toMatchObject({ status: 500, title: 'Internal Server Error' });
+        expect(typeof problem['request_id']).toBe('string');
+        expect(res.text).not.toMatch(
+          /orders_moved_away|no such table|SQLITE|select|insert|at .*\.js/i,
+        );
+      }
+      // The operator sees the cause in the log, tied to the request.
+      const logged = await waitForLog(
+        app,
+        (l) => l.level === 'error' && JSON.stringify(l['err'] ?? '').includes('no such table'),
+      );
+      expect(typeof logged['request_id']).toBe('string');
+    } finally {
+      await db.schema.renameTable('orders_moved_away', 'orders');
+    }
   });
 });

@@ -137,6 +137,11 @@ describe.each(backends)('orders API on $name', (backend) => {
       expect(retry.body).toEqual(first.body);
       expect(retry.headers.get('idempotent-replayed')).toBe('true');
     }
+    // The retries re-enqueued the pending order: a no-op, the first request's job is untouched.
+    const job = await readJob(env['QUEUE_PREFIX']!, first.body.id as string);
+    expect(JSON.parse(job['data']!)).toMatchObject({
+      request_id: first.headers.get('x-request-id'),
+    });
     const rows = await db('orders').where({ idempotency_key: key });
     expect(rows).toHaveLength(1);
 
