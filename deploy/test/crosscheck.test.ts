@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appDefaults } from './lib/app-config.js';
+import { loadCompose } from './lib/compose.js';
 import { expressions, loadDashboards, variableMetrics } from './lib/dashboards.js';
 import { parseDockerfile, readDockerfile } from './lib/dockerfile.js';
 import { parseDurationMs } from './lib/duration.js';
@@ -12,6 +13,7 @@ import { parseExposition, type Exposition } from './lib/exposition.js';
 import { find, render } from './lib/kustomize.js';
 import { selectors, type Selector } from './lib/promql.js';
 import { allRules, recordedNames } from './lib/rules.js';
+import { repoDir } from './lib/paths.js';
 import { freePort, startApp, stopApp, waitFor200, type RunningApp } from './lib/running-app.js';
 import { containerPort, onlyContainer, workloads } from './lib/workloads.js';
 
@@ -66,10 +68,36 @@ function environmentFor(app: 'api' | 'worker'): Record<string, string> {
   };
 }
 
+/** Runs the migration Job's container args in apps/api with the Job's environment (SQLite here). */
+function runMigrationJob(): { args: string[]; status: number | null; output: string } {
+  const job = workloads(prod).find((w) => w.kind === 'Job' && w.name === 'shipshape-migrate')!;
+  const container = onlyContainer(job);
+  const environment = Object.fromEntries(containerEnvironment(container, prod));
+  delete environment.DATABASE_URL_FILE;
+  const args = container.args ?? [];
+  const [command, ...rest] = args;
+  const result = spawnSync(command === 'node' ? process.execPath : (command ?? 'false'), rest, {
+    cwd: join(repoDir, 'apps', 'api'),
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      ...environment,
+      DATABASE_FILE: join(scratch, 'shipshape.sqlite'),
+    },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { args, status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+let migration: ReturnType<typeof runMigrationJob> | undefined;
+
 beforeAll(async () => {
   ports.apiHttp = await freePort();
   ports.apiAdmin = await freePort();
   ports.workerAdmin = await freePort();
+  // The migration Job first, as a release runs it: its own command and environment.
+  migration = runMigrationJob();
+
   // Both at once, as a rollout starts them: the API creates the SQLite schema at start-up
   // (embedded database) and the worker waits for it before taking jobs.
   running.api = startApp('api', environmentFor('api'));
@@ -217,6 +245,15 @@ describe('alert rules and dashboards against the running apps’ /metrics', () =
     expect(namesOf('any').has('http_server_request_duration_secs_bucket')).toBe(false);
     const [wrong] = selectors('health_check_status{probe="readyz"}');
     expect(unmatchedLabels(wrong!)).toEqual(['health_check_status{probe="readyz"}']);
+  });
+});
+
+describe('the migration Job and the compose migrate service', () => {
+  it('run the same command, which migrates the database and exits 0', () => {
+    expect(migration?.args).toEqual(['node', 'dist/migrate.js']);
+    expect(migration?.status, migration?.output).toBe(0);
+    expect(migration?.output).toMatch(/migration/);
+    expect(loadCompose().services.migrate?.command).toEqual(migration?.args);
   });
 });
 
