@@ -154,7 +154,14 @@ await shutdown.startup(async () => {
 
   // 10. Registered last, so on shutdown the worker stops first, while Redis and the database are up.
   const budget = shutdownBudget(config.shutdown.timeout, config.shutdown.drainDelay);
-  shutdown.add('worker', () => orders.close(budget), { timeoutMs: budget.hookTimeoutMs });
+  shutdown.add(
+    'worker',
+    async () => {
+      const outcome = await orders.close(budget);
+      logger.info(`worker closed (${outcome})`, { outcome, grace_ms: budget.graceMs });
+    },
+    { timeoutMs: budget.hookTimeoutMs },
+  );
 
   // 11. The API owns the schema: wait for its migrations (probes answer, startup fails meanwhile).
   if (!(await waitForSchema(database.knex, { logger, signal: shutdown.signal }))) return;

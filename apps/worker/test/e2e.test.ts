@@ -195,6 +195,7 @@ describe('end to end: built API + two workers on Redis and PostgreSQL', () => {
     }
     // The SIGTERMed worker logged a clean shutdown; nobody logged a failed job.
     expect(a.lines.some((l) => l.exitCode === 0)).toBe(true);
+    expect(a.lines.some((l) => l.message === 'worker closed (graceful)')).toBe(true);
     expect(all.filter((l) => l.level === 'error')).toEqual([]);
   });
 });

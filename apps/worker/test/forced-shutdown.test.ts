@@ -81,6 +81,7 @@ describe('SIGTERM while a job outlives the shutdown deadline', () => {
       /did not finish within the shutdown grace period/.test(String(l.message)),
     );
     expect(handBack).toMatchObject({ level: 'warn', job_ids: ['forced-1'] });
+    expect(first.lines.some((l) => l.message === 'worker closed (forced)')).toBe(true);
     // Neither completed nor failed: still active under a lock nobody renews.
     expect(await queue.getJobState('forced-1')).toBe('active');
     expect(await db('order_confirmations').where({ order_id: 'forced-1' })).toEqual([]);
