@@ -6,7 +6,7 @@
  *   node --import ./dist/telemetry.js dist/main.js
  */
 import { telemetry } from './telemetry.js'; // first: when not preloaded with --import, it starts here
-import { loadConfigOrExit } from '@shipshape/config';
+import { loadConfigOrExit, redactConfig } from '@shipshape/config';
 import { createHealth, eventLoopDelayCheck, knexCheck, redisCheck } from '@shipshape/health';
 import { accessLog, createLogger, logLevelHandler, requestContext } from '@shipshape/logger';
 import { createMetrics } from '@shipshape/metrics';
@@ -38,6 +38,7 @@ const logger = createLogger({
   level: config.log.level,
   format: config.log.format,
 });
+logger.info('configuration loaded', { config: redactConfig(config) }); // secrets show as [REDACTED]
 
 // 3. Shutdown coordinator: SIGTERM/SIGINT → readiness fails → drain delay → hooks LIFO → finals → exit.
 const shutdown = createShutdown({

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { APP_DIR, isolatedEnv, runMigrate } from './helpers/app-process.js';
+import { APP_DIR, isolatedEnv, runMigrate, startApp, waitForLog } from './helpers/app-process.js';
 import { openDatabase } from './helpers/database.js';
 
 function runMain(
@@ -60,5 +60,20 @@ describe('entry points', () => {
     for (const name of ['SERVER_PORT', 'QUEUE_JOB_ATTEMPTS', 'LOG_LEVEL'])
       expect(result.stderr).toContain(name);
     expect(result.stdout).not.toContain('listening');
+  });
+
+  it('dist/main.js logs its configuration at start-up with secrets redacted', async () => {
+    const app = await startApp({
+      env: { ...isolatedEnv(), REDIS_URL: 'redis://:s3cret-pass@127.0.0.1:6379/0' },
+    });
+    try {
+      const line = await waitForLog(app, (l) => l.message === 'configuration loaded');
+      const config = line['config'] as { redis: { url: string }; server: { port: number } };
+      expect(config.server.port).toBe(Number(app.env['SERVER_PORT']));
+      expect(config.redis.url).not.toContain('s3cret-pass');
+      expect(app.rawStdout.join('\n')).not.toContain('s3cret-pass');
+    } finally {
+      expect((await app.stop()).code).toBe(0);
+    }
   });
 });
