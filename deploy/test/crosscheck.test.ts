@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -298,6 +298,28 @@ describe('probes and scrape paths in the manifests answer on the running apps', 
       }
     }
   });
+
+  it.each(['api', 'worker'] as const)(
+    '%s: the image HEALTHCHECK command exits 0 against it, 1 when nothing answers',
+    async (app) => {
+      const stage = parseDockerfile(readDockerfile()).find((s) => s.name === app)!;
+      const healthcheck = stage.instructions.find((i) => i.keyword === 'HEALTHCHECK')!;
+      const [command, ...args] = JSON.parse(
+        healthcheck.args.slice(healthcheck.args.indexOf('CMD ') + 4),
+      ) as string[];
+      expect(command).toBe('node');
+      const run = (port: number) =>
+        new Promise<number | null>((resolve) => {
+          const child = spawn(process.execPath, args, {
+            env: { ADMIN_PORT: String(port) },
+            stdio: 'ignore',
+          });
+          child.on('exit', (code) => resolve(code));
+        });
+      expect(await run(app === 'api' ? ports.apiAdmin : ports.workerAdmin)).toBe(0);
+      expect(await run(await freePort())).toBe(1);
+    },
+  );
 
   it('admin paths are not served on the API’s public port', async () => {
     for (const path of ['/metrics', '/readyz', '/admin/info']) {
