@@ -313,6 +313,7 @@ describe('probes and scrape paths in the manifests answer on the running apps', 
           const child = spawn(process.execPath, args, {
             env: { ADMIN_PORT: String(port) },
             stdio: 'ignore',
+            timeout: 10_000,
           });
           child.on('exit', (code) => resolve(code));
         });
