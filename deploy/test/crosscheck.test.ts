@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appDefaults } from './lib/app-config.js';
 import { loadCompose } from './lib/compose.js';
-import { expressions, loadDashboards, variableMetrics } from './lib/dashboards.js';
+import { expressions, loadDashboards, panels, variableMetrics } from './lib/dashboards.js';
 import { parseDockerfile, readDockerfile } from './lib/dockerfile.js';
 import { parseDurationMs } from './lib/duration.js';
 import { containerEnvironment } from './lib/environment.js';
 import { parseExposition, type Exposition } from './lib/exposition.js';
 import { find, render } from './lib/kustomize.js';
-import { selectors, type Selector } from './lib/promql.js';
+import { groupingLabels, selectors, type Selector } from './lib/promql.js';
 import { allRules, recordedNames } from './lib/rules.js';
 import { repoDir } from './lib/paths.js';
 import { freePort, startApp, stopApp, waitFor200, type RunningApp } from './lib/running-app.js';
@@ -173,6 +173,25 @@ function unmatchedLabels(selector: Selector): string[] {
   return hit ? [] : matchers.map((m) => `${selector.name}{${m.label}="${m.value}"}`);
 }
 
+/**
+ * Labels a query groups by or names in its legend that none of the samples of its metrics carry
+ * (Prometheus's target labels and `le` aside). Metrics with no sample yet are not judged here.
+ */
+function unknownLabels(expr: string, legend: string): string[] {
+  const names = new Set(selectors(expr).map((s) => s.name));
+  const samples = [...scraped.api!.samples, ...scraped.worker!.samples].filter((s) =>
+    names.has(s.name),
+  );
+  if (samples.length === 0) return [];
+  const legendLabels = [...legend.matchAll(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map(
+    (m) => m[1]!,
+  );
+  return [...new Set([...groupingLabels(expr), ...legendLabels])].filter(
+    (label) =>
+      !TARGET_LABELS.has(label) && label !== 'le' && !samples.some((s) => label in s.labels),
+  );
+}
+
 describe('alert rules and dashboards against the running apps’ /metrics', () => {
   it('the apps expose their families with the labels the rules aggregate by', () => {
     for (const app of ['api', 'worker'] as const) {
@@ -240,11 +259,36 @@ describe('alert rules and dashboards against the running apps’ /metrics', () =
     },
   );
 
+  it('labels the rules and panels group by, or name in a legend, exist on the metrics they query', () => {
+    const queries = [
+      ...allRules().map((r) => ({ where: r.alert ?? r.record ?? '?', expr: r.expr, legend: '' })),
+      ...loadDashboards().flatMap((d) =>
+        panels(d).flatMap((p) =>
+          (p.targets ?? []).map((t) => ({
+            where: `${d.file}: ${p.title}`,
+            expr: t.expr,
+            legend: t.legendFormat ?? '',
+          })),
+        ),
+      ),
+    ];
+    const missing = queries.flatMap((q) =>
+      unknownLabels(q.expr, q.legend).map((label) => `${q.where}: ${label}`),
+    );
+    expect([...new Set(missing)]).toEqual([]);
+  });
+
   it('the checks are not vacuous: a misspelt metric or label value is reported', () => {
     expect(namesOf('any').has('http_server_request_duration_seconds_bucket')).toBe(true);
     expect(namesOf('any').has('http_server_request_duration_secs_bucket')).toBe(false);
     const [wrong] = selectors('health_check_status{probe="readyz"}');
     expect(unmatchedLabels(wrong!)).toEqual(['health_check_status{probe="readyz"}']);
+    expect(
+      unknownLabels(
+        'sum by (http_routee) (rate(http_server_request_duration_seconds_count[5m]))',
+        '{{querue}}',
+      ),
+    ).toEqual(['http_routee', 'querue']);
   });
 });
 

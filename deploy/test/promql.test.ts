@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metricNames, selectors } from './lib/promql.js';
+import { groupingLabels, metricNames, selectors } from './lib/promql.js';
 
 // The metric-name extraction decides what the cross-checks against the running apps look for, so it
 // is pinned on the shapes the rules and dashboards use.
@@ -40,5 +40,13 @@ describe('PromQL selector extraction', () => {
 
   it('finds nothing in an expression of only literals', () => {
     expect(metricNames('vector(1) * 2')).toEqual([]);
+  });
+
+  it('lists the labels a query groups by', () => {
+    expect(
+      groupingLabels(
+        'sum by (namespace, service) (rate(a[5m])) / on (service) group_left (x) max without(pod) (b)',
+      ),
+    ).toEqual(['namespace', 'service', 'x', 'pod']);
   });
 });

@@ -94,3 +94,15 @@ function parseMatchers(body: string): Selector['matchers'] {
   }
   return matchers;
 }
+
+/** Label names a query groups by: `by (…)`, `without (…)`, `on (…)`, `ignoring (…)`, `group_left (…)`. */
+export function groupingLabels(expression: string): string[] {
+  const labels = new Set<string>();
+  for (const match of expression.matchAll(
+    /\b(?:by|without|on|ignoring|group_left|group_right)\s*\(([^)]*)\)/g,
+  )) {
+    for (const label of (match[1] ?? '').split(','))
+      if (label.trim() !== '') labels.add(label.trim());
+  }
+  return [...labels];
+}
