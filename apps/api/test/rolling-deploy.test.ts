@@ -8,7 +8,7 @@ import { ReadinessProxy } from './helpers/readiness-proxy.js';
 import { deleteKeys } from './helpers/redis.js';
 
 /** Longer than one readiness poll (1 s) plus its latency: the proxy has stopped routing before the listener closes. */
-const DRAIN_DELAY = '2500ms';
+const DRAIN_DELAY = '3000ms';
 
 describe('rolling deploy: two instances behind a readiness-polling proxy, one gets SIGTERM', () => {
   // Both instances share one SQLite file and one queue prefix, like two pods of one Deployment.
