@@ -264,6 +264,22 @@ describe.each(overlays)('overlay %s', (overlay) => {
   });
 });
 
+describe('the two-step apply in the README', () => {
+  it("-l 'app.kubernetes.io/component notin (api,worker)' selects what the migration needs and no app", () => {
+    const first = render('overlays/prod')
+      .filter(
+        (o) =>
+          !['api', 'worker'].includes(o.metadata.labels?.['app.kubernetes.io/component'] ?? ''),
+      )
+      .map((o) => o.kind);
+    expect(first).toEqual(
+      expect.arrayContaining(['Namespace', 'ServiceAccount', 'ConfigMap', 'Job']),
+    );
+    expect(first).not.toContain('Deployment');
+    expect(first).not.toContain('HorizontalPodAutoscaler');
+  });
+});
+
 describe('the prod Secret example', () => {
   it('is a valid Secret with the keys the pods read, and only placeholder values', async () => {
     const { readFileSync } = await import('node:fs');
