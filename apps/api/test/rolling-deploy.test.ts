@@ -55,7 +55,9 @@ describe('rolling deploy: two instances behind a readiness-polling proxy, one ge
     await proxy.nextPoll();
     victim.child.kill('SIGTERM');
     const exit = await victim.exited;
-    await sleep(500);
+    // Clients keep going until the proxy's routing table has caught up, as they would in a cluster.
+    await waitFor('the proxy to take the instance out of rotation', () => proxy.ready === 1);
+    await sleep(300);
     load.stop();
     await load.done;
     agent.destroy();
