@@ -34,6 +34,18 @@ export function runWithContext<T>(fields: Readonly<Record<string, unknown>>, fn:
   return storage.run(makeStore(merged), fn);
 }
 
+/**
+ * @internal `runWithContext({ request_id }, fn)` without the spread and merge when no context is
+ * active (the common case: requestContext as the first middleware).
+ */
+export function runWithRequestId<T>(requestId: string, fn: () => T): T {
+  if (storage.getStore() !== undefined) return runWithContext({ request_id: requestId }, fn);
+  return storage.run(
+    { fields: Object.freeze({ request_id: requestId }), cacheOwner: undefined, cacheJson: '' },
+    fn,
+  );
+}
+
 /** The context fields of the current request or job, or undefined outside of one. */
 export function getContext(): ContextFields | undefined {
   return storage.getStore()?.fields;

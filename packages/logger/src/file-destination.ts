@@ -60,9 +60,13 @@ export class FileDestination implements Destination {
     const chunk = this.#pending;
     this.#pending = '';
     try {
-      const bytes = Buffer.from(chunk);
-      let offset = 0;
-      while (offset < bytes.length) offset += writeSync(this.#fd, bytes, offset);
+      // The string form converts in native code, without a Buffer per chunk; a short write (rare on
+      // a regular file) finishes from a Buffer.
+      let offset = writeSync(this.#fd, chunk);
+      if (offset < chunk.length || offset < Buffer.byteLength(chunk)) {
+        const bytes = Buffer.from(chunk);
+        while (offset < bytes.length) offset += writeSync(this.#fd, bytes, offset);
+      }
     } catch (error) {
       this.#failure ??= error as Error;
       this.#dropped += chunk.split('\n').length - 1;

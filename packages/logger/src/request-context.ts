@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { runWithContext } from './context.js';
+import { runWithRequestId } from './context.js';
 import type { Middleware } from './http-types.js';
 
 /** Options of `requestContext`. */
@@ -35,6 +35,6 @@ export function requestContext(options: RequestContextOptions = {}): Middleware 
     const incoming = req.headers[header];
     const requestId = isValidRequestId(incoming) ? incoming : generateId();
     res.setHeader(header, requestId);
-    runWithContext({ request_id: requestId }, next);
+    runWithRequestId(requestId, next);
   };
 }

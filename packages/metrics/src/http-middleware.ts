@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sampledTraceId } from './exemplar.js';
-import type { InstrumentFactory } from './instruments.js';
+import { HistogramSeries } from './histogram-series.js';
+import type { GuardedHistogram, InstrumentFactory } from './instruments.js';
 import { expressRouteTemplate } from './route.js';
 
 /** Options for `httpMiddleware`. Every field is optional; defaults are in HTTP_DEFAULTS. */
@@ -74,29 +75,93 @@ export function createHttpMiddleware(
     },
   });
 
+  // Per-request state hangs off the response under this middleware's own key, so the 'close'
+  // listener is one function for all requests; each (method, route, status) resolves its
+  // histogram series once.
+  const kState = Symbol('shipshape.httpMetrics');
+  const series = new SeriesCache(duration);
+  function onClose(this: TrackedResponse): void {
+    const state = this[kState];
+    if (state === undefined || state.done) return;
+    state.done = true;
+    counts.set(state.method, (counts.get(state.method) ?? 1) - 1);
+    const seconds = (performance.now() - state.start) / 1000;
+    const route = getRoute(state.req, this) ?? unmatched;
+    series.observe(state.method, route, this.statusCode, seconds, state.traceId);
+  }
+
   return (req, res, next) => {
     if (!excluded.has(pathOf(req.url))) {
       const method = normaliseMethod(req.method);
-      const start = performance.now();
-      const traceId = sampledTraceId();
       counts.set(method, (counts.get(method) ?? 0) + 1);
-      res.once('close', () => {
-        counts.set(method, (counts.get(method) ?? 1) - 1);
-        const seconds = (performance.now() - start) / 1000;
-        const route = getRoute(req, res) ?? unmatched;
-        duration.observeWithTrace(
-          {
-            http_request_method: method,
-            http_route: route,
-            http_response_status_code: res.statusCode,
-          },
-          seconds,
-          traceId,
-        );
-      });
+      (res as TrackedResponse)[kState] = {
+        req,
+        method,
+        start: performance.now(),
+        traceId: sampledTraceId(),
+        done: false,
+      };
+      res.on('close', onClose);
     }
     if (next !== undefined) next();
   };
+}
+
+interface RequestState {
+  readonly req: IncomingMessage;
+  readonly method: string;
+  readonly start: number;
+  readonly traceId: string | undefined;
+  done: boolean;
+}
+
+type TrackedResponse = ServerResponse & Record<symbol, RequestState | undefined>;
+
+/** Series handles by method, route and status; bounded so a runaway `getRoute` cannot grow it. */
+class SeriesCache {
+  static readonly LIMIT = 10_000;
+  readonly #histogram: GuardedHistogram;
+  readonly #byMethod = new Map<string, Map<string, Map<number, HistogramSeries>>>();
+  #size = 0;
+
+  constructor(histogram: GuardedHistogram) {
+    this.#histogram = histogram;
+  }
+
+  observe(
+    method: string,
+    route: string,
+    status: number,
+    seconds: number,
+    traceId: string | undefined,
+  ): void {
+    let byRoute = this.#byMethod.get(method);
+    if (byRoute === undefined) {
+      byRoute = new Map();
+      this.#byMethod.set(method, byRoute);
+    }
+    let byStatus = byRoute.get(route);
+    if (byStatus === undefined) {
+      byStatus = new Map();
+      byRoute.set(route, byStatus);
+    }
+    let handle = byStatus.get(status);
+    if (handle === undefined) {
+      const labels = {
+        http_request_method: method,
+        http_route: route,
+        http_response_status_code: status,
+      };
+      if (this.#size >= SeriesCache.LIMIT) {
+        this.#histogram.observeWithTrace(labels, seconds, traceId);
+        return;
+      }
+      handle = new HistogramSeries(this.#histogram, labels);
+      byStatus.set(status, handle);
+      this.#size++;
+    }
+    handle.observe(seconds, traceId);
+  }
 }
 
 function pathOf(url: string | undefined): string {
