@@ -1,6 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { migratedSqlite, type MigratedSqlite } from '../test/helpers/migrated-sqlite.js';
+import { migratedPostgres } from '../test/helpers/migrated-postgres.js';
+import { migratedSqlite } from '../test/helpers/migrated-sqlite.js';
 import { insertOrder } from '../test/helpers/orders.js';
 import type { Database } from './database.js';
 import { createOrderProcessor, type OrderJobLike } from './order-processor.js';
@@ -28,16 +29,21 @@ const job = (data: unknown, attemptsMade = 0, id = 'job-1'): OrderJobLike => ({
   attemptsMade,
 });
 
-describe('order processor (SQLite)', () => {
-  let sqlite: MigratedSqlite;
+const iso = (value: unknown) => new Date(value as string | Date).toISOString();
+
+describe.each([
+  { backend: 'SQLite', open: migratedSqlite },
+  { backend: 'PostgreSQL', open: migratedPostgres },
+])('order processor ($backend)', ({ open }) => {
+  let migrated: Awaited<ReturnType<typeof open>>;
   let database: Database;
   let lines: Line[];
 
   beforeAll(async () => {
-    sqlite = await migratedSqlite();
-    database = sqlite.database;
+    migrated = await open();
+    database = migrated.database;
   });
-  afterAll(() => sqlite.cleanup());
+  afterAll(() => migrated.cleanup());
   beforeEach(() => {
     lines = [];
   });
@@ -55,13 +61,12 @@ describe('order processor (SQLite)', () => {
     const result = await processor()(job({ order_id: 'o-1', request_id: 'r-1' }, 1, 'o-1'));
     expect(result).toEqual({ order_id: 'o-1', outcome: 'confirmed', total_cents: 4498 });
     const order = await database.knex('orders').where({ id: 'o-1' }).first();
-    expect(order).toMatchObject({
-      status: 'confirmed',
-      total_cents: 4498,
-      confirmed_at: '2026-01-02T03:04:05.000Z',
-    });
-    const rows = await database.knex('order_confirmations').where({ order_id: 'o-1' });
-    expect(rows).toEqual([
+    expect(order).toMatchObject({ status: 'confirmed', total_cents: 4498 });
+    expect(iso(order.confirmed_at)).toBe('2026-01-02T03:04:05.000Z');
+    const rows: Record<string, unknown>[] = await database
+      .knex('order_confirmations')
+      .where({ order_id: 'o-1' });
+    expect(rows.map((r) => ({ ...r, confirmed_at: iso(r.confirmed_at) }))).toEqual([
       { order_id: 'o-1', job_id: 'o-1', attempt: 2, confirmed_at: '2026-01-02T03:04:05.000Z' },
     ]);
     expect(lines).toContainEqual({
@@ -121,11 +126,19 @@ describe('order processor (SQLite)', () => {
     const order = await database.knex('orders').where({ id: 'o-5' }).first();
     expect(order.status).toBe('pending');
   });
+});
 
-  it('uses WAL mode and a busy timeout on the SQLite file', async () => {
-    const [mode] = await database.knex.raw('PRAGMA journal_mode');
-    const [busy] = await database.knex.raw('PRAGMA busy_timeout');
-    expect(mode).toEqual({ journal_mode: 'wal' });
-    expect(Object.values(busy as object)).toEqual([5000]);
+describe('embedded SQLite file', () => {
+  it('uses WAL mode and a busy timeout', async () => {
+    const sqlite = await migratedSqlite();
+    const { database } = sqlite;
+    try {
+      const [mode] = await database.knex.raw('PRAGMA journal_mode');
+      const [busy] = await database.knex.raw('PRAGMA busy_timeout');
+      expect(mode).toEqual({ journal_mode: 'wal' });
+      expect(Object.values(busy as object)).toEqual([5000]);
+    } finally {
+      await sqlite.cleanup();
+    }
   });
 });
