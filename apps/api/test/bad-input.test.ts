@@ -206,6 +206,8 @@ describe('bad input: each gets the right problem response and nothing is written
     };
     expect(problem['status']).toBe(c.status);
     expect(typeof problem['title']).toBe('string');
+    // `instance` is the path only: query input is never reflected.
+    expect(problem['instance']).toBe((c.path ?? '/v1/orders').split('?')[0]);
     if (c.type !== undefined) expect(problem['type']).toBe(`${PROBLEM}${c.type}`);
     if (c.invalid !== undefined) {
       expect(problem['type']).toBe(`${PROBLEM}validation-error`);

@@ -16,7 +16,7 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   sendProblem(
     res,
     { status: 404, title: 'Not Found', detail: `No resource at ${req.method} ${req.path}.` },
-    req.originalUrl,
+    instanceOf(req.originalUrl),
     requestIdOf(res),
   );
 };
@@ -43,7 +43,7 @@ export function errorHandler(
         status: problem.status,
       });
     }
-    sendProblem(res, problem, req.originalUrl, requestIdOf(res));
+    sendProblem(res, problem, instanceOf(req.originalUrl), requestIdOf(res));
   };
 }
 
@@ -106,4 +106,9 @@ function bodyParserProblem(error: unknown): ProblemInit | undefined {
     default:
       return undefined;
   }
+}
+
+/** The path without its query: `instance` names the resource, and never reflects query input. */
+function instanceOf(originalUrl: string): string {
+  return originalUrl.split('?')[0] ?? '/';
 }
