@@ -26,10 +26,15 @@ const timeout = (ms: number): { promise: Promise<'timeout'>; cancel: () => void 
   return { promise, cancel: () => clearTimeout(timer) };
 };
 
+/** True when `work` settled (resolved or rejected) within `ms`. */
 async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
   const t = timeout(ms);
+  const settled = work.then(
+    () => 'done' as const,
+    () => 'done' as const,
+  );
   try {
-    return (await Promise.race([work.then(() => 'done' as const), t.promise])) === 'done';
+    return (await Promise.race([settled, t.promise])) === 'done';
   } finally {
     t.cancel();
   }
@@ -47,8 +52,8 @@ export async function closeWorker(
   options: CloseWorkerOptions,
 ): Promise<CloseOutcome> {
   const { graceMs, forceWaitMs = 2_000, logger } = options;
+  // BullMQ reports close-time cleanup failures as 'error' events; a rejection here only ends the wait.
   const closing = worker.close(false);
-  closing.catch(() => undefined);
   if (await within(closing, graceMs)) return 'graceful';
   logger?.warn('active jobs did not finish within the shutdown grace period; handing them back', {
     grace_ms: graceMs,
