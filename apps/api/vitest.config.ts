@@ -7,5 +7,6 @@ export default defineProject({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     fileParallelism: false,
+    globalSetup: ['test/global-setup.ts'],
   },
 });

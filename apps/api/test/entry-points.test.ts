@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { APP_DIR, isolatedEnv, runMigrate, startApp, waitForLog } from './helpers/app-process.js';
 import { openDatabase } from './helpers/database.js';
+import { deleteKeys } from './helpers/redis.js';
 
 function runMain(
   env: Record<string, string>,
@@ -74,6 +75,7 @@ describe('entry points', () => {
       expect(app.rawStdout.join('\n')).not.toContain('s3cret-pass');
     } finally {
       expect((await app.stop()).code).toBe(0);
+      await deleteKeys(app.env['QUEUE_PREFIX']!);
     }
   });
 });

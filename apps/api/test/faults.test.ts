@@ -3,7 +3,7 @@ import { isolatedEnv, runMigrate, startApp, type AppProcess } from './helpers/ap
 import { call, ORDER } from './helpers/http.js';
 import { waitFor } from './helpers/ports.js';
 import { createDatabase, PrivateCluster } from './helpers/postgres.js';
-import { PrivateRedis } from './helpers/redis.js';
+import { deleteKeys, PrivateRedis } from './helpers/redis.js';
 
 async function status(url: string): Promise<number> {
   return fetch(url).then(
@@ -73,7 +73,10 @@ describe('faults: a dependency stops under the running app', () => {
     cleanups.push(() => cluster.destroy());
     const database = await createDatabase(cluster.serverUrl);
     expect((await runMigrate({ DATABASE_URL: database.url })).code).toBe(0);
-    const env = { ...isolatedEnv(), DATABASE_URL: database.url, DATABASE_ACQUIRE_TIMEOUT: '2s' };
+    const isolated = isolatedEnv();
+    const env = { ...isolated, DATABASE_URL: database.url, DATABASE_ACQUIRE_TIMEOUT: '2s' };
+    // This app uses the shared Redis: remove its queue keys afterwards.
+    cleanups.push(() => deleteKeys(isolated['QUEUE_PREFIX'] ?? 'unset'));
     const app = await startApp({ env });
     cleanups.push(() => app.stop());
     expect((await call(`${app.url}/v1/orders`, { method: 'POST', json: ORDER })).status).toBe(201);

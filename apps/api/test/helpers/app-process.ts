@@ -42,7 +42,8 @@ export interface AppProcess {
 
 /** A fresh SQLite file and a queue prefix nobody else uses. */
 export function isolatedEnv(): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'api-test-'));
+  // test/global-setup.ts provides the scratch directory and removes it after the run.
+  const dir = mkdtempSync(join(process.env['API_TEST_SCRATCH'] ?? tmpdir(), 'app-'));
   return {
     DATABASE_FILE: join(dir, 'api.sqlite'),
     QUEUE_PREFIX: `apitest-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
