@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { startWorker } from './helpers/apps.js';
 import { freePort, getJson, until } from './helpers/processes.js';
@@ -26,10 +28,11 @@ describe('start-up', () => {
   it('waits for the schema (startup probe failing, saying what to run) and exits 0 on SIGTERM meanwhile', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'worker-noschema-'));
     const port = await freePort();
+    const prefix = `noschema-${randomUUID()}`;
     const worker = startWorker('no-schema', {
       ADMIN_PORT: String(port),
       DATABASE_FILE: join(dir, 'empty.sqlite'),
-      QUEUE_PREFIX: `noschema-${String(port)}`,
+      QUEUE_PREFIX: prefix,
     });
     try {
       const warn = await worker.waitForLine(
@@ -51,6 +54,11 @@ describe('start-up', () => {
     } finally {
       await worker.stop();
       rmSync(dir, { recursive: true, force: true });
+      // The queue client wrote its meta key on the shared Redis: remove this run's keys only.
+      const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
     }
   });
 });
