@@ -11,7 +11,6 @@ import { createHealth, eventLoopDelayCheck, knexCheck, redisCheck } from '@ships
 import { accessLog, createLogger, logLevelHandler, requestContext } from '@shipshape/logger';
 import { createMetrics } from '@shipshape/metrics';
 import { createShutdown } from '@shipshape/shutdown';
-import type { RequestHandler } from 'express';
 import { adminListener } from './admin/admin-server.js';
 import { infoHandler } from './admin/info.js';
 import { schema } from './config.js';
@@ -110,7 +109,7 @@ await shutdown.startup(async () => {
     repository,
     shutdownSignal: shutdown.signal,
     bodyLimitBytes: config.server.bodyLimit,
-    middleware: [requestContext(), accessLog(logger), metrics.httpMiddleware()] as RequestHandler[],
+    middleware: [requestContext(), accessLog(logger), metrics.httpMiddleware()],
     enqueueConfirmation: (order, context) =>
       inProducerSpan(QUEUE_NAME, order.id, () =>
         orderQueue.enqueueConfirmation({
