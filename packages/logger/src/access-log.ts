@@ -27,23 +27,6 @@ interface RoutedRequest extends IncomingMessage {
   originalUrl?: unknown;
 }
 
-/** What one access-log middleware remembers about a request between its start and 'close'. */
-interface RequestState {
-  readonly req: RoutedRequest;
-  readonly url: string;
-  readonly queryAt: number;
-  readonly pathname: string;
-  readonly start: number;
-  readonly store: ContextStore | undefined;
-  readonly span: Span | undefined;
-  readonly write: ServerResponse['write'];
-  readonly end: ServerResponse['end'];
-  counted: number;
-  logged: boolean;
-}
-
-type TrackedResponse = ServerResponse & Record<symbol, RequestState | undefined>;
-
 /**
  * One line per finished request: method, route template (Express `baseUrl + route.path`), path with
  * sensitive query values replaced, status, duration_ms and bytes. 5xx at error, everything else at
@@ -57,53 +40,40 @@ export function accessLog(logger: Logger, options: AccessLogOptions = {}): Middl
     else patterns.push(item);
   }
   const redactor = new Redactor(options.redactQuery ?? ACCESS_LOG_DEFAULTS.redactQuery);
-  // Per-request state hangs off the response under this middleware's own key; the listener and
-  // the byte-counting wrappers below are created once here, not once per request.
-  const kState = Symbol('shipshape.accessLog');
-
   const isExcluded = (pathname: string): boolean => {
     if (exact.has(pathname)) return true;
     for (const pattern of patterns) if (pattern.test(pathname)) return true;
     return false;
   };
 
-  function countingWrite(this: TrackedResponse, chunk: unknown, ...rest: unknown[]): boolean {
-    const state = this[kState];
-    if (state === undefined) return false;
-    state.counted += byteLength(chunk);
-    return (state.write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
-  }
-
-  function countingEnd(this: TrackedResponse, chunk?: unknown, ...rest: unknown[]): unknown {
-    const state = this[kState];
-    if (state === undefined) return this;
-    if (typeof chunk !== 'function') state.counted += byteLength(chunk);
-    return (state.end as (...args: unknown[]) => unknown).call(this, chunk, ...rest);
-  }
-
-  function onClose(this: TrackedResponse): void {
-    const state = this[kState];
-    if (state === undefined || state.logged) return;
-    state.logged = true;
-    const req = state.req;
+  const logLine = (
+    req: RoutedRequest,
+    res: ServerResponse,
+    url: string,
+    queryAt: number,
+    pathname: string,
+    start: number,
+    counted: number,
+    store: ContextStore | undefined,
+    span: Span | undefined,
+  ): void => {
     const routePath = req.route?.path;
     const route = typeof routePath === 'string' ? joinRoute(req.baseUrl, routePath) : undefined;
-    const status = this.statusCode;
-    const declared = Number(this.getHeader('content-length'));
-    const { pathname, queryAt } = state;
+    const status = res.statusCode;
+    const declared = Number(res.getHeader('content-length'));
     const fields: Record<string, unknown> = {
       method: req.method,
       route,
-      path: queryAt === -1 ? pathname : pathname + stripQuery(state.url.slice(queryAt), redactor),
+      path: queryAt === -1 ? pathname : pathname + stripQuery(url.slice(queryAt), redactor),
       status,
-      duration_ms: Math.round((performance.now() - state.start) * 1000) / 1000,
-      bytes: Number.isFinite(declared) && declared >= 0 ? declared : state.counted,
+      duration_ms: Math.round((performance.now() - start) * 1000) / 1000,
+      bytes: Number.isFinite(declared) && declared >= 0 ? declared : counted,
     };
-    if (!this.writableFinished) fields.aborted = true;
-    const captured = withResponseId(state.store, this);
+    if (!res.writableFinished) fields.aborted = true;
+    const captured = withResponseId(store, res);
     const message = (req.method ?? 'UNKNOWN') + ' ' + (route ?? pathname) + ' ' + String(status);
-    logCaptured(logger, status >= 500 ? 'error' : 'info', message, fields, captured, state.span);
-  }
+    logCaptured(logger, status >= 500 ? 'error' : 'info', message, fields, captured, span);
+  };
 
   return (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void => {
     const originalUrl = (req as RoutedRequest).originalUrl;
@@ -114,25 +84,30 @@ export function accessLog(logger: Logger, options: AccessLogOptions = {}): Middl
       next();
       return;
     }
-    const tracked = res as TrackedResponse;
-    tracked[kState] = {
-      req,
-      url,
-      queryAt,
-      pathname,
-      start: performance.now(),
-      store: currentStore(),
-      span: trace.getActiveSpan(),
-      // eslint-disable-next-line @typescript-eslint/unbound-method -- re-bound with .call(this) above
-      write: res.write,
-      // eslint-disable-next-line @typescript-eslint/unbound-method -- re-bound with .call(this) above
-      end: res.end,
-      counted: 0,
-      logged: false,
-    };
-    res.write = countingWrite as ServerResponse['write'];
-    res.end = countingEnd as ServerResponse['end'];
-    res.on('close', onClose);
+    // State lives in these closures, not on the response: adding properties to a response whose
+    // prototype Express has swapped costs V8 a map migration per property per request.
+    const start = performance.now();
+    const store = currentStore();
+    const span = trace.getActiveSpan();
+    let counted = 0;
+    let logged = false;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- re-bound with .call(this) below
+    const write = res.write as (...args: unknown[]) => boolean;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- re-bound with .call(this) below
+    const end = res.end as (...args: unknown[]) => ServerResponse;
+    res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
+      counted += byteLength(chunk);
+      return write.call(this, chunk, ...rest);
+    } as ServerResponse['write'];
+    res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
+      if (typeof chunk !== 'function') counted += byteLength(chunk);
+      return end.call(this, chunk, ...rest);
+    } as ServerResponse['end'];
+    res.on('close', () => {
+      if (logged) return;
+      logged = true;
+      logLine(req, res, url, queryAt, pathname, start, counted, store, span);
+    });
     next();
   };
 }
