@@ -4,6 +4,6 @@ import { defineConfig } from 'vitest/config';
 // so `turbo run test` can also test one package at a time.
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/*', 'scripts', 'deploy'],
+    projects: ['packages/*', 'apps/*', 'scripts', 'deploy', 'tooling/*'],
   },
 });
