@@ -57,12 +57,15 @@ export function accessLog(logger: Logger, options: AccessLogOptions = {}): Middl
     store: ContextStore | undefined,
     span: Span | undefined,
   ): void => {
+    // Property reads on req/res often miss V8's inline caches under Express 5 (it swaps their
+    // prototypes per request), so each is read once.
+    const method = req.method;
     const routePath = req.route?.path;
     const route = typeof routePath === 'string' ? joinRoute(req.baseUrl, routePath) : undefined;
     const status = res.statusCode;
     const declared = Number(res.getHeader('content-length'));
     const fields: Record<string, unknown> = {
-      method: req.method,
+      method,
       route,
       path: queryAt === -1 ? pathname : pathname + stripQuery(url.slice(queryAt), redactor),
       status,
@@ -71,7 +74,7 @@ export function accessLog(logger: Logger, options: AccessLogOptions = {}): Middl
     };
     if (!res.writableFinished) fields.aborted = true;
     const captured = withResponseId(store, res);
-    const message = (req.method ?? 'UNKNOWN') + ' ' + (route ?? pathname) + ' ' + String(status);
+    const message = (method ?? 'UNKNOWN') + ' ' + (route ?? pathname) + ' ' + String(status);
     logCaptured(logger, status >= 500 ? 'error' : 'info', message, fields, captured, span);
   };
 
