@@ -2,20 +2,20 @@ import knex, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHealth, DEFAULTS, knexCheck, type Health } from '../src/index.js';
 import { serve, waitFor, type Probe } from './helpers.js';
-import { privateCluster, type PrivateCluster } from './pg-cluster.js';
+import { startPostgresCluster, type PostgresCluster } from '@shipshape/testkit';
 
 const quiet = (): void => undefined;
 const BUDGET_MS = DEFAULTS.timeoutMs + DEFAULTS.cacheTtlMs;
 const PASSWORD = 'pg-password-must-not-leak';
 
-let cluster: PrivateCluster;
+let cluster: PostgresCluster;
 let db: Knex;
 let health: Health;
 let probe: Probe;
 
 beforeAll(async () => {
   const startedAt = Date.now();
-  cluster = await privateCluster();
+  cluster = await startPostgresCluster();
   process.stdout.write(`private PostgreSQL cluster ready in ${Date.now() - startedAt} ms\n`);
   // Trust auth ignores the password; it is here so the test can prove it never reaches a response.
   db = knex({
@@ -56,7 +56,7 @@ describe('knexCheck against a private PostgreSQL cluster', () => {
   it('turns readiness 503 within timeout + TTL of a stop, liveness stays 200, and recovers on restart', async () => {
     await waitFor('readiness 200', readyIs(200), 5000);
     const stoppedAt = Date.now();
-    await cluster.stop();
+    await cluster.stop('immediate');
     const elapsed = await waitFor('readiness 503 after stop', readyIs(503), BUDGET_MS + 5000);
     const sinceStop = Date.now() - stoppedAt;
     process.stdout.write(

@@ -8,19 +8,19 @@ import {
   type Health,
 } from '../src/index.js';
 import { serve, waitFor, type Probe } from './helpers.js';
-import { privateRedis, type PrivateRedis } from './redis-server.js';
+import { startRedisServer, type RedisServer } from '@shipshape/testkit';
 
 // The documented defaults, not test-friendly ones: the budget the issue gives is timeout + TTL.
 const BUDGET_MS = DEFAULTS.timeoutMs + DEFAULTS.cacheTtlMs;
 const SLACK_MS = 500;
 
-let server: PrivateRedis;
+let server: RedisServer;
 let redis: Redis;
 let health: Health;
 let probe: Probe;
 
 beforeAll(async () => {
-  server = await privateRedis();
+  server = await startRedisServer();
   // ioredis defaults on purpose: offline queue on, 20 retries per request, reconnecting forever.
   redis = new Redis({ host: '127.0.0.1', port: server.port });
   redis.on('error', () => undefined); // connection errors are expected while the server is down
@@ -34,7 +34,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await probe.close();
   redis.disconnect();
-  await server.stop();
+  await server.destroy();
 });
 
 const readyIs = (status: number) => async () => (await probe.get('/readyz')).status === status;
