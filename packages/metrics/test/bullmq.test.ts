@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMetrics, QUEUE_STATES } from '../src/index.js';
 import { label, samples, waitFor } from './helpers.js';
-import { startRedis } from './redis-server.js';
+import { startRedisServer } from '@shipshape/testkit';
 
 const connection = { host: '127.0.0.1', port: 6379 };
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -150,8 +150,8 @@ describe('BullMQ worker metrics', () => {
 
 describe('BullMQ scrape with Redis down', () => {
   it('returns within the bound, counts the error and drops the stale gauges', async () => {
-    const redis = await startRedis();
-    cleanups.push(() => redis.kill());
+    const redis = await startRedisServer();
+    cleanups.push(() => redis.destroy());
     const client = new Redis({
       host: '127.0.0.1',
       port: redis.port,
