@@ -9,7 +9,7 @@ import {
 } from './helpers/app-process.js';
 import { confirmOrder, countOrders, openDatabase } from './helpers/database.js';
 import { call, ORDER } from './helpers/http.js';
-import { createDatabase } from './helpers/postgres.js';
+import { createTestDatabase } from '@shipshape/testkit';
 import { deleteKeys, readJob } from './helpers/redis.js';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -28,7 +28,7 @@ const backends: Backend[] = [
   {
     name: 'PostgreSQL (migrated by dist/migrate.js)',
     async setup() {
-      const database = await createDatabase();
+      const database = await createTestDatabase({ prefix: 'api_test' });
       const migrated = await runMigrate({ DATABASE_URL: database.url });
       expect(migrated.code, migrated.stderr + migrated.stdout).toBe(0);
       return {

@@ -2,8 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isolatedEnv, runMigrate, startApp, type AppProcess } from './helpers/app-process.js';
 import { call, ORDER } from './helpers/http.js';
 import { waitFor } from './helpers/ports.js';
-import { createDatabase, PrivateCluster } from './helpers/postgres.js';
-import { deleteKeys, PrivateRedis } from './helpers/redis.js';
+import { deleteKeys } from './helpers/redis.js';
+import { createTestDatabase, startPostgresCluster, startRedisServer } from '@shipshape/testkit';
 
 async function status(url: string): Promise<number> {
   return fetch(url).then(
@@ -50,14 +50,14 @@ describe('faults: a dependency stops under the running app', () => {
   });
 
   it('Redis stopped → 503 + Retry-After, not ready, still live, nothing written; back → recovers without a restart', async () => {
-    const redis = await PrivateRedis.start();
-    cleanups.push(() => redis.stop());
+    const redis = await startRedisServer();
+    cleanups.push(() => redis.destroy());
     const env = { ...isolatedEnv(), REDIS_URL: redis.url };
     const app = await startApp({ env });
     cleanups.push(() => app.stop());
     expect((await call(`${app.url}/v1/orders`, { method: 'POST', json: ORDER })).status).toBe(201);
 
-    await redis.stop();
+    await redis.kill();
     await expectDegraded(app, 'Redis');
     // The order whose job could not be enqueued was withdrawn: only the first one is listed.
     const listed = await call(`${app.url}/v1/orders`);
@@ -69,9 +69,12 @@ describe('faults: a dependency stops under the running app', () => {
   });
 
   it('PostgreSQL stopped → 503 + Retry-After, not ready, still live; back → recovers without a restart', async () => {
-    const cluster = await PrivateCluster.create();
+    const cluster = await startPostgresCluster();
     cleanups.push(() => cluster.destroy());
-    const database = await createDatabase(cluster.serverUrl);
+    const database = await createTestDatabase({
+      adminUrl: `${cluster.serverUrl}/postgres`,
+      prefix: 'api_test',
+    });
     expect((await runMigrate({ DATABASE_URL: database.url })).code).toBe(0);
     const isolated = isolatedEnv();
     const env = { ...isolated, DATABASE_URL: database.url, DATABASE_ACQUIRE_TIMEOUT: '2s' };

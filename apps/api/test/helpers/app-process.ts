@@ -3,7 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, sleep } from './ports.js';
+import { freePort } from '@shipshape/testkit';
+import { sleep } from './ports.js';
 
 export const APP_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
