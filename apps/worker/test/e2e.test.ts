@@ -4,8 +4,8 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureApiBuilt, migrate, startApi, startWorker } from './helpers/apps.js';
-import { createTestDatabase, type TestDatabase } from './helpers/postgres.js';
-import { freePort, getJson, until, type AppProcess } from './helpers/processes.js';
+import { createTestDatabase, freePort, type TestDatabase } from '@shipshape/testkit';
+import { getJson, until, type AppProcess } from './helpers/processes.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ORDERS = 300;
@@ -44,7 +44,7 @@ describe('end to end: built API + two workers on Redis and PostgreSQL', () => {
 
   beforeAll(async () => {
     ensureApiBuilt();
-    database = await createTestDatabase('worker_e2e');
+    database = await createTestDatabase({ prefix: 'worker_e2e' });
     migrate({ DATABASE_URL: database.url });
     sql = new pg.Client({ connectionString: database.url });
     await sql.connect();

@@ -8,7 +8,8 @@ import knex, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureApiBuilt, migrate, startWorker } from './helpers/apps.js';
 import { insertOrder } from './helpers/orders.js';
-import { freePort, getJson, until, type AppProcess } from './helpers/processes.js';
+import { freePort } from '@shipshape/testkit';
+import { getJson, until, type AppProcess } from './helpers/processes.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SHUTDOWN_TIMEOUT_MS = 4_000;

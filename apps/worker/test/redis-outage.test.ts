@@ -8,8 +8,8 @@ import knex, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureApiBuilt, migrate, startWorker } from './helpers/apps.js';
 import { insertOrder } from './helpers/orders.js';
-import { delay, freePort, getJson, until, type AppProcess } from './helpers/processes.js';
-import { startOwnedRedis, type OwnedRedis } from './helpers/redis-server.js';
+import { freePort, startRedisServer, type RedisServer } from '@shipshape/testkit';
+import { delay, getJson, until, type AppProcess } from './helpers/processes.js';
 
 const JOBS = 120;
 const OUTAGE_MS = 5_000;
@@ -18,7 +18,7 @@ describe('Redis stopped for five seconds under a running worker (SQLite file dat
   let dir: string;
   let file: string;
   let db: Knex;
-  let redisServer: OwnedRedis;
+  let redisServer: RedisServer;
   let producer: Redis;
   let queue: Queue;
   let worker: AppProcess;
@@ -32,7 +32,7 @@ describe('Redis stopped for five seconds under a running worker (SQLite file dat
     migrate({ DATABASE_FILE: file });
     db = knex({ client: 'better-sqlite3', connection: { filename: file }, useNullAsDefault: true });
     await db.raw('PRAGMA busy_timeout = 5000');
-    redisServer = await startOwnedRedis();
+    redisServer = await startRedisServer();
     producer = new Redis(redisServer.url, { maxRetriesPerRequest: null });
     producer.on('error', () => undefined);
     queue = new Queue('orders', { connection: producer, prefix });

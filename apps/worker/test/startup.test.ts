@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { startWorker } from './helpers/apps.js';
-import { freePort, getJson, until } from './helpers/processes.js';
+import { freePort } from '@shipshape/testkit';
+import { getJson, until } from './helpers/processes.js';
 
 describe('start-up', () => {
   it('exits 78 on bad configuration before opening anything, listing every problem', async () => {

@@ -6,7 +6,8 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureApiBuilt, startApi, startWorker } from './helpers/apps.js';
-import { freePort, getJson, until, type AppProcess } from './helpers/processes.js';
+import { freePort } from '@shipshape/testkit';
+import { getJson, until, type AppProcess } from './helpers/processes.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
