@@ -5,5 +5,7 @@ export { startPostgresCluster, POSTGRES_CLUSTER_DEFAULTS } from './postgres-clus
 export type { PostgresCluster, PostgresClusterOptions, ShutdownMode } from './postgres-cluster.js';
 export { createTestDatabase, TEST_DATABASE_DEFAULTS } from './test-database.js';
 export type { TestDatabase, TestDatabaseOptions } from './test-database.js';
+export { spawnNode, NODE_PROCESS_DEFAULTS } from './node-process.js';
+export type { NodeProcess, NodeProcessOptions, ProcessExit } from './node-process.js';
 export { TestkitError } from './testkit-error.js';
 export type { TestkitErrorCode } from './testkit-error.js';

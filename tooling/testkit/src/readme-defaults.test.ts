@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { NODE_PROCESS_DEFAULTS } from './node-process.js';
 import { POSTGRES_CLUSTER_DEFAULTS } from './postgres-cluster.js';
 import { REDIS_SERVER_DEFAULTS } from './redis-server.js';
 import { TEST_DATABASE_DEFAULTS } from './test-database.js';
@@ -26,6 +27,7 @@ describe('README documents the real defaults', () => {
   it.each([
     ['startRedisServer', REDIS_SERVER_DEFAULTS],
     ['startPostgresCluster', POSTGRES_CLUSTER_DEFAULTS],
+    ['spawnNode', NODE_PROCESS_DEFAULTS],
   ] as const)('%s', (heading, defaults) => {
     const expected = Object.fromEntries(
       Object.entries(defaults).map(([key, value]) => [key, literal(value)]),
