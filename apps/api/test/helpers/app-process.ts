@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@shipshape/testkit';
+import { freePort, spawnNode } from '@shipshape/testkit';
 import { sleep } from './ports.js';
 
 export const APP_DIR = fileURLToPath(new URL('../..', import.meta.url));
@@ -34,7 +34,7 @@ export interface AppProcess {
   readonly env: Readonly<Record<string, string>>;
   readonly child: ChildProcess;
   readonly logs: LogLine[];
-  readonly rawStdout: string[];
+  readonly rawStdout: readonly string[];
   stderr(): string;
   readonly exited: Promise<Exit>;
   /** Sends the signal and waits for the exit (SIGKILL after `timeoutMs`). */
@@ -75,36 +75,22 @@ export async function startApp(options: StartOptions = {}): Promise<AppProcess> 
     ...(options.telemetry ? ['--import', './dist/telemetry.js'] : []),
     options.script ?? 'dist/main.js',
   ];
-  const child = spawn(process.execPath, args, {
-    cwd: APP_DIR,
-    env: { ...inherited, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawnNode(args, { cwd: APP_DIR, env: { ...inherited, ...env } });
+  const { child } = proc;
+  // Only code and signal: tests compare the whole exit value.
+  const exitOf = ({ code, signal }: Exit): Exit => ({ code, signal });
+  const exited = proc.exited.then(exitOf);
   const logs: LogLine[] = [];
-  const rawStdout: string[] = [];
-  let stderr = '';
-  let pending = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    pending += chunk;
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) {
-      rawStdout.push(line);
-      try {
-        const parsed: unknown = JSON.parse(line);
-        if (typeof parsed === 'object' && parsed !== null && 'message' in parsed)
-          logs.push(parsed as LogLine);
-      } catch {
-        // not a log line (e.g. console span exporter output)
-      }
+  const rawStdout = proc.stdoutLines;
+  proc.onStdoutLine((line) => {
+    try {
+      const parsed: unknown = JSON.parse(line);
+      if (typeof parsed === 'object' && parsed !== null && 'message' in parsed)
+        logs.push(parsed as LogLine);
+    } catch {
+      // not a log line (e.g. console span exporter output)
     }
   });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<Exit>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const state = { done: false };
-  void exited.then(() => (state.done = true));
 
   const url = `http://127.0.0.1:${port}`;
   const adminUrl = `http://127.0.0.1:${adminPort}`;
@@ -115,24 +101,16 @@ export async function startApp(options: StartOptions = {}): Promise<AppProcess> 
     child,
     logs,
     rawStdout,
-    stderr: () => stderr,
+    stderr: () => proc.stderr(),
     exited,
-    async stop(signal = 'SIGTERM', timeoutMs = 30_000) {
-      if (!state.done) child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-      try {
-        return await exited;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    stop: (signal = 'SIGTERM', timeoutMs = 30_000) => proc.stop(signal, timeoutMs).then(exitOf),
   };
   const probe = `${adminUrl}${options.waitForReady === false ? '/livez' : '/readyz'}`;
   const deadline = Date.now() + 40_000;
   for (;;) {
-    if (state.done) {
+    if (proc.hasExited()) {
       throw new Error(
-        `app exited during start-up: ${JSON.stringify(await exited)}\nstderr: ${stderr}\nstdout: ${rawStdout.join('\n')}`,
+        `app exited during start-up: ${JSON.stringify(await exited)}\nstderr: ${proc.stderr()}\nstdout: ${rawStdout.join('\n')}`,
       );
     }
     const ok = await fetch(probe).then(
@@ -143,7 +121,7 @@ export async function startApp(options: StartOptions = {}): Promise<AppProcess> 
     if (Date.now() > deadline) {
       await app.stop('SIGKILL');
       throw new Error(
-        `app did not pass ${probe} within 40 s\nstderr: ${stderr}\nstdout: ${rawStdout.join('\n')}`,
+        `app did not pass ${probe} within 40 s\nstderr: ${proc.stderr()}\nstdout: ${rawStdout.join('\n')}`,
       );
     }
     await sleep(100);
@@ -157,22 +135,12 @@ export function runMigrate(
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !/^(DATABASE_|LOG_|CONFIG_FILE)/.test(key)),
   );
-  const child = spawn(process.execPath, ['dist/migrate.js'], {
-    cwd: APP_DIR,
-    env: { ...inherited, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const proc = spawnNode(['dist/migrate.js'], { cwd: APP_DIR, env: { ...inherited, ...env } });
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), 60_000);
+  return proc.exited.then(({ code }) => {
+    clearTimeout(timer);
+    return { code, stdout: proc.stdout(), stderr: proc.stderr() };
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((resolve) =>
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
 }
 
 /** The first log line matching `predicate`, waiting for stdout to catch up (bounded). */
