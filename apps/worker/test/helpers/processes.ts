@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnNode } from '@shipshape/testkit';
 
 // src/redis.test.ts imports freePort from here; src/ is not ours to edit, so it stays reachable.
 export { freePort } from '@shipshape/testkit';
@@ -48,49 +49,32 @@ export function startApp(
   env: Record<string, string>,
   cwd?: string,
 ): AppProcess {
-  const child = spawn(process.execPath, args, {
+  const proc = spawnNode(args, {
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
     ...(cwd === undefined ? {} : { cwd }),
   });
   const lines: Record<string, unknown>[] = [];
-  const stderr: string[] = [];
-  let buffered = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
-    buffered += chunk;
-    const parts = buffered.split('\n');
-    buffered = parts.pop() ?? '';
-    for (const part of parts) {
-      if (part.trim() === '') continue;
-      try {
-        lines.push(JSON.parse(part) as Record<string, unknown>);
-      } catch {
-        lines.push({ raw: part });
-      }
+  proc.onStdoutLine((part) => {
+    if (part.trim() === '') return;
+    try {
+      lines.push(JSON.parse(part) as Record<string, unknown>);
+    } catch {
+      lines.push({ raw: part });
     }
   });
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk: string) => stderr.push(chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>(
-    (resolve) => {
-      child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() }));
-    },
-  );
   return {
     name,
-    child,
+    child: proc.child,
     lines,
-    stderr,
-    exited,
+    get stderr() {
+      return [proc.stderr()];
+    },
+    exited: proc.exited,
     waitForLine: (predicate, ms = 20_000) =>
       until(`${name} to log a matching line`, () => lines.find(predicate), ms, 50),
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
+      if (proc.hasExited()) return;
+      await proc.stop('SIGTERM', 10_000);
     },
   };
 }
