@@ -22,9 +22,11 @@ import { createOrdersRepository } from './orders/repository.js';
 import { readPackageInfo } from './package-info.js';
 import { createOrderQueue, QUEUE_NAME } from './queue/order-queue.js';
 import { inProducerSpan, traceContextFor } from './queue/trace-context.js';
-import { closeRedis, createRedis } from './redis.js';
+import { closeRedis, createRedis, waitUntilReady } from './redis.js';
 
 const SERVICE = 'api';
+/** How long start-up waits for the Redis connection before it reports started anyway. */
+const REDIS_READY_WAIT_MS = 2000;
 
 // 1. Configuration: every mistake in one message, exit 78, before any port opens.
 const config = loadConfigOrExit(schema);
@@ -150,6 +152,7 @@ await shutdown.startup(async () => {
   shutdown.addHttpServer('http server', server); // registered last → closed first
   const adminPort = await listen(adminServer, config.admin.port, config.admin.host);
   const port = await listen(server, config.server.port, config.server.host);
+  await waitUntilReady(redis, REDIS_READY_WAIT_MS);
   health.markStarted();
   logger.info(
     `api listening on ${config.server.host}:${port} (admin ${config.admin.host}:${adminPort})`,

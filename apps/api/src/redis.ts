@@ -42,3 +42,21 @@ export async function closeRedis(redis: Redis): Promise<void> {
   }
   redis.disconnect();
 }
+
+/**
+ * Resolves once the client is ready, or after `timeoutMs` whatever its state. Start-up waits on
+ * this so the first readiness probe does not catch a connection still being made (and cache that
+ * failure); a Redis that is really down does not hold start-up: readiness reports it instead.
+ */
+export async function waitUntilReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    redis.once('ready', done);
+  });
+}
