@@ -29,7 +29,7 @@ export async function metricsCases(options: BenchOptions): Promise<CaseResult[]>
     );
     results.push({
       case: `metrics-${series / 1000}k`,
-      description: `scrape of ${series} histogram series (default buckets), and one observe()`,
+      description: `GET /metrics of ${series} histogram series (default buckets), read to the end; and one observe()`,
       baseline: 'prom-client',
       ratioOf: { metric: 'scrape_ms', better: 'lower' },
       units: { scrape_ms: 'ms', longest_block_ms: 'ms', observe_ns: 'ns' },
