@@ -25,7 +25,11 @@ api=$!
   node --import ./dist/telemetry.js dist/main.js) &
 worker=$!
 
+# Once only: a second SIGTERM tells the apps to give up on a graceful shutdown and exit at once.
+stopping=false
 stop() {
+  if [ "$stopping" = true ]; then return; fi
+  stopping=true
   kill -TERM "$api" "$worker" 2>/dev/null || true
 }
 trap stop INT TERM

@@ -11,5 +11,6 @@ export TURBO_TELEMETRY_DISABLED=1
 pnpm exec prettier --check . --log-level warn
 pnpm exec turbo run build typecheck lint publint --output-logs=errors-only
 # Suites that start servers, kill Redis and time shutdowns run one workspace at a time, so one
-# suite's load does not skew another's timing on a two-core machine.
-pnpm exec turbo run test --concurrency=1 --output-logs=new-only
+# suite's load does not skew another's timing on a two-core machine. --continue: one red suite
+# does not hide the others' results.
+pnpm exec turbo run test --concurrency=1 --continue --output-logs=new-only
