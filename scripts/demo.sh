@@ -18,10 +18,13 @@ worker_admin_port=${WORKER_ADMIN_PORT:-9465}
 
 node apps/api/dist/migrate.js
 
-(cd apps/api && exec env SERVER_PORT="$api_port" ADMIN_PORT="$api_admin_port" \
+# Each app gets its own session (setsid): Ctrl-C in a terminal signals the whole foreground process
+# group, and the apps must hear exactly one signal — the one forwarded by stop() below — since a
+# second one forces them to exit at once.
+(cd apps/api && exec setsid env SERVER_PORT="$api_port" ADMIN_PORT="$api_admin_port" \
   node --import ./dist/telemetry.js dist/main.js) &
 api=$!
-(cd apps/worker && exec env ADMIN_PORT="$worker_admin_port" \
+(cd apps/worker && exec setsid env ADMIN_PORT="$worker_admin_port" \
   node --import ./dist/telemetry.js dist/main.js) &
 worker=$!
 

@@ -21,7 +21,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'shipshape-demo-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('the README demo command', () => {
-  it('starts the API and the worker, confirms an order end to end, and stops gracefully on SIGTERM', async () => {
+  it('starts the API and the worker, confirms an order end to end, and stops gracefully on Ctrl-C (SIGINT to the whole process group)', async () => {
     expect(readmeCommands().demo).toBe('npm run demo');
     const [apiPort, apiAdminPort, workerAdminPort] = [
       await freePort(),
@@ -39,6 +39,7 @@ describe('the README demo command', () => {
         QUEUE_PREFIX: `demo-test-${process.pid}`,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group, as a terminal's foreground job
     });
     let output = '';
     demo.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -71,7 +72,8 @@ describe('the README demo command', () => {
       );
       expect(((await confirmed.json()) as { status: string }).status).toBe('confirmed');
     } finally {
-      demo.kill('SIGTERM');
+      // What Ctrl-C does: SIGINT to every process of the foreground group.
+      if (demo.pid !== undefined) process.kill(-demo.pid, 'SIGINT');
     }
     const [code] = await exited;
     expect(code, output).toBe(0);
