@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes a fresh machine ready to build, test and run shipshape. Safe to run again: every step first
 # checks whether its work is already done, and says so.
+#   - Node.js at the version pinned in .node-version (scripts/node-env.sh; the system Node is untouched)
 #   - pnpm at the version pinned in package.json
 #   - workspace dependencies from the lockfile (native modules built against the local Node headers)
 #   - Redis on 127.0.0.1:6379 and PostgreSQL on 127.0.0.1:5432 answering (started, or installed, when not)
@@ -37,9 +38,15 @@ wait_until() { # seconds, description, command...
 }
 
 # --- Node -----------------------------------------------------------------------------------------
-node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' ||
-  fail "Node.js >= 20.19 is required; found $(node -v 2>/dev/null || echo none)."
-say "node $(node -v): ok"
+system_node=$(command -v node || true)
+system_version=$(node -v 2>/dev/null || echo none)
+# shellcheck source=scripts/node-env.sh
+source scripts/node-env.sh || fail "Node.js $(cat .node-version) could not be made available (see above)."
+case "$SHIPSHAPE_NODE_SOURCE" in
+  system) say "node $(node -v): already installed (the machine's own, $(command -v node))" ;;
+  cached) say "node $(node -v): already installed in $(dirname "$(dirname "$(command -v node)")") (system node $system_version left alone)" ;;
+  installed) say "node $(node -v): installed from the npm registry into $(dirname "$(dirname "$(command -v node)")") (system node $system_version left alone)" ;;
+esac
 
 # --- pnpm -----------------------------------------------------------------------------------------
 pnpm_version=$(node -p 'require("./package.json").packageManager.split("@")[1]')
@@ -54,9 +61,8 @@ else
 fi
 
 # --- dependencies ---------------------------------------------------------------------------------
-# better-sqlite3 compiles from source; pnpm's bundled node-gyp ignores .npmrc, so the Node headers
-# that ship with Node are named through the environment (else it tries to download them).
-if [ -f /usr/include/node/node.h ]; then export npm_config_nodedir=/usr; fi
+# better-sqlite3 compiles from source against the headers of the Node in use (npm_config_nodedir,
+# set by node-env.sh: pnpm's bundled node-gyp ignores .npmrc and would otherwise download them).
 export TURBO_TELEMETRY_DISABLED=1
 install_log=$(mktemp)
 if ! pnpm install --frozen-lockfile --reporter=append-only >"$install_log" 2>&1; then
@@ -69,6 +75,13 @@ else
   say "dependencies: installed from pnpm-lock.yaml"
 fi
 rm -f "$install_log"
+# A checkout installed under another Node holds a better-sqlite3 built for that Node's ABI.
+sqlite_loads() { (cd apps/api && node -e 'new (require("better-sqlite3"))(":memory:").close()') >/dev/null 2>&1; }
+if ! sqlite_loads; then
+  pnpm rebuild better-sqlite3 >/dev/null 2>&1 || fail "pnpm rebuild better-sqlite3 failed for Node $(node -v)."
+  sqlite_loads || fail "better-sqlite3 does not load on Node $(node -v) even after a rebuild."
+  say "better-sqlite3: rebuilt for Node $(node -v)"
+fi
 
 # --- Redis ----------------------------------------------------------------------------------------
 redis_answers() { [ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = PONG ]; }

@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/setup.sh
+# setup.sh ran in its own shell: put the same pinned Node first on this one's PATH too.
+source scripts/node-env.sh
+echo "test: node $(node -v) ($(command -v node))"
 export TURBO_TELEMETRY_DISABLED=1
 
 pnpm exec prettier --check . --log-level warn

@@ -39,7 +39,9 @@ describe('scripts/setup.sh', () => {
     const before = await installState();
     const second = await runSetup();
 
+    const pinned = readRepoFile('.node-version').trim();
     for (const step of [
+      `node v${pinned}: already installed`,
       'pnpm 12.4.2: already installed',
       'dependencies: already installed',
       'redis on 127.0.0.1:6379: already answering',
@@ -67,6 +69,19 @@ describe('scripts/setup.sh', () => {
       'select 42',
     ]);
     expect(stdout.trim()).toBe('42');
+  });
+
+  it('runs every later step on the Node pinned in .node-version, whatever the system node is', async () => {
+    const pinned = readRepoFile('.node-version').trim();
+    const { stdout } = await execFileAsync(
+      'bash',
+      [
+        '-c',
+        'source scripts/node-env.sh && node -p process.version && pnpm exec node -p process.version',
+      ],
+      { cwd: repoRoot },
+    );
+    expect(stdout.trim().split('\n')).toEqual([`v${pinned}`, `v${pinned}`]);
   });
 
   it('pins the pnpm it installs to packageManager', async () => {

@@ -7,12 +7,18 @@ interface Step {
   run?: string;
   if?: string;
 }
+interface Job {
+  steps: Step[];
+  services?: Record<string, unknown>;
+  permissions?: unknown;
+  'continue-on-error'?: unknown;
+  strategy?: {
+    matrix: { node: string[]; experimental: boolean[]; include?: Record<string, unknown>[] };
+  };
+}
 interface Workflow {
   permissions?: unknown;
-  jobs: Record<
-    string,
-    { steps: Step[]; services?: Record<string, unknown>; permissions?: unknown }
-  >;
+  jobs: Record<string, Job>;
 }
 
 const ci = parse(readRepoFile('.github/workflows/ci.yml')) as Workflow;
@@ -32,6 +38,19 @@ describe('GitHub workflows', () => {
     expect(services).toEqual(expect.arrayContaining(['redis', 'postgres']));
     const changesetStep = allSteps(ci).find((s) => s.run?.includes('changeset status'));
     expect(changesetStep?.if).toContain('pull_request');
+  });
+
+  it('tests the packages on Node 22 and 24 (26 allowed to fail) and the whole suite on the pinned Node', () => {
+    const packages = ci.jobs['packages'];
+    expect(packages?.strategy?.matrix.node).toEqual(['22', '24']);
+    expect(packages?.strategy?.matrix.include).toEqual([{ node: '26', experimental: true }]);
+    expect(packages?.['continue-on-error']).toBe('${{ matrix.experimental }}');
+    const setupNode = (job: Job | undefined) =>
+      job?.steps.find((s) => s.uses?.startsWith('actions/setup-node@')) as
+        (Step & { with?: Record<string, string> }) | undefined;
+    expect(setupNode(packages)?.with).toEqual({ 'node-version': '${{ matrix.node }}' });
+    expect(setupNode(ci.jobs['test'])?.with).toEqual({ 'node-version-file': '.node-version' });
+    expect(readRepoFile('.node-version').trim()).toMatch(/^24\.\d+\.\d+$/);
   });
 
   it('pins every action by a full commit SHA', () => {

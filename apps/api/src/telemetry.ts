@@ -3,14 +3,19 @@
  *
  * It must run before express, knex, pg and ioredis are imported so their instrumentations can
  * patch them; in an ES module app that also needs the import-in-the-middle loader hook, registered
- * here with node:module `register` (Node ≥ 20.6). Off — no hook, no SDK loaded at all — unless
+ * here with node:module `register`. Off — no hook, no SDK loaded at all — unless
  * OTEL_EXPORTER_OTLP_ENDPOINT is set or OTEL_TRACES_EXPORTER=console. main.ts imports the same
  * module instance to register the span flush as a final shutdown hook.
  *
  * The SDK is process-wide by nature (OpenTelemetry's global tracer provider), so this module
  * holds the one handle for the process; nothing else keeps global state.
  */
-import { register } from 'node:module';
+import { enableCompileCache, register } from 'node:module';
+
+// The first code the process runs: every module loaded after this (the SDK, express, knex, the
+// app) is compiled once and read from Node's on-disk cache on later starts (NODE_COMPILE_CACHE, else
+// the OS temp directory). Where that is not writable Node just compiles as before.
+enableCompileCache();
 
 export type TelemetryExporter = 'otlp' | 'console' | 'off';
 
@@ -31,6 +36,9 @@ export function chooseExporter(env: NodeJS.ProcessEnv): TelemetryExporter {
 }
 
 async function start(exporter: Exclude<TelemetryExporter, 'off'>): Promise<Telemetry> {
+  // Deprecated on Node 24 in favour of module.registerHooks, but OpenTelemetry's hook is still an
+  // asynchronous loader, and the apps must run on Node 22.12 too.
+  // eslint-disable-next-line @typescript-eslint/no-deprecated
   register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
   const [sdkNode, traceBase, otlp, http, express, knex, pg, ioredis] = await Promise.all([
     import('@opentelemetry/sdk-node'),

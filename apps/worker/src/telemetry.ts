@@ -6,8 +6,13 @@
  * imported then, so a worker without tracing starts as fast as one without this file. main.ts
  * imports `telemetry` from here (the same module instance) to flush spans as the last shutdown step.
  */
-import { register } from 'node:module';
+import { enableCompileCache, register } from 'node:module';
 import { telemetrySettings, type TelemetrySettings } from './telemetry-settings.js';
+
+// The first code the process runs: every module loaded after this (the SDK, express, knex, the
+// app) is compiled once and read from Node's on-disk cache on later starts (NODE_COMPILE_CACHE, else
+// the OS temp directory). Where that is not writable Node just compiles as before.
+enableCompileCache();
 
 export interface Telemetry {
   readonly settings: TelemetrySettings;
@@ -22,6 +27,9 @@ async function startTelemetry(env: NodeJS.ProcessEnv): Promise<Telemetry> {
     return { settings, enabled: false, shutdown: () => Promise.resolve() };
   }
   // ESM modules are only instrumentable through the loader hook, registered before they load.
+  // Deprecated on Node 24 in favour of module.registerHooks, but OpenTelemetry's hook is still an
+  // asynchronous loader, and the apps must run on Node 22.12 too.
+  // eslint-disable-next-line @typescript-eslint/no-deprecated
   register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
   const [sdkNode, otlp, http, ioredis, knex, pg] = await Promise.all([
     import('@opentelemetry/sdk-node'),
