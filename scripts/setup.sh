@@ -4,8 +4,9 @@
 #   - Node.js at the version pinned in .node-version (scripts/node-env.sh; the system Node is untouched)
 #   - pnpm at the version pinned in package.json
 #   - workspace dependencies from the lockfile (native modules built against the local Node headers)
-#   - Redis on 127.0.0.1:6379 and PostgreSQL on 127.0.0.1:5432 answering (started, or installed, when not)
-#   - promtool (Debian's prometheus package) and kubectl for the deploy checks
+#   - the system packages in scripts/system-packages.txt (redis-server, the PostgreSQL server, promtool,
+#     kubectl…): the same list the CI workflow installs on its runner
+#   - Redis on 127.0.0.1:6379 and PostgreSQL on 127.0.0.1:5432 answering (started when not)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -83,15 +84,33 @@ if ! sqlite_loads; then
   say "better-sqlite3: rebuilt for Node $(node -v)"
 fi
 
+# --- system packages ------------------------------------------------------------------------------
+# One list for this script and .github/workflows/ci.yml: scripts/system-packages.txt, one
+# "<package> <command>" per line; a package is installed when its command is not on PATH.
+missing_packages=()
+missing_commands=()
+while read -r package command _; do
+  if command -v "$command" >/dev/null; then
+    say "$command: already installed"
+  else
+    missing_packages+=("$package")
+    missing_commands+=("$command")
+  fi
+done < <(grep -Ev '^[[:space:]]*(#|$)' scripts/system-packages.txt)
+if [ ${#missing_packages[@]} -gt 0 ]; then
+  apt_install "${missing_packages[@]}"
+  for i in "${!missing_packages[@]}"; do
+    command -v "${missing_commands[$i]}" >/dev/null ||
+      fail "Debian's ${missing_packages[$i]} package was installed but ${missing_commands[$i]} is still not on PATH."
+    say "${missing_commands[$i]}: installed from Debian's ${missing_packages[$i]} package"
+  done
+fi
+
 # --- Redis ----------------------------------------------------------------------------------------
 redis_answers() { [ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = PONG ]; }
 if command -v redis-cli >/dev/null && redis_answers; then
   say "redis on 127.0.0.1:6379: already answering"
 else
-  if ! command -v redis-server >/dev/null; then
-    apt_install redis-server
-    say "redis-server: installed from Debian"
-  fi
   mkdir -p /var/lib/redis /var/log/redis
   redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
     --dir /var/lib/redis --logfile /var/log/redis/ci.log >/dev/null ||
@@ -107,6 +126,7 @@ if command -v pg_isready >/dev/null && pg_answers; then
   say "postgresql on 127.0.0.1:5432: already answering"
 else
   fresh_install=false
+  case " ${missing_packages[*]-} " in *" postgresql "*) fresh_install=true ;; esac
   if [ ! -d /etc/postgresql ] || [ -z "$(ls /etc/postgresql 2>/dev/null)" ]; then
     apt_install postgresql
     fresh_install=true
@@ -130,20 +150,6 @@ if [ "$(psql_admin -c "select 1 from pg_database where datname = 'test'")" = 1 ]
 else
   psql_admin -c 'create database test' >/dev/null
   say "postgresql database 'test': created"
-fi
-
-# --- promtool and kubectl -------------------------------------------------------------------------
-if command -v promtool >/dev/null; then
-  say "promtool: already installed"
-else
-  apt_install prometheus
-  say "promtool: installed from Debian's prometheus package"
-fi
-if command -v kubectl >/dev/null; then
-  say "kubectl: already installed"
-else
-  apt_install kubernetes-client
-  say "kubectl: installed from Debian's kubernetes-client package"
 fi
 
 say "ready."

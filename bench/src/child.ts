@@ -13,14 +13,25 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** Starts `dist/children/<name>.js` with arguments; children talk back in `@bench {json}` lines on stdout. */
+/** The command line of a Node.js process on the pinned core, if any: `taskset -c N node …`. */
+export function pinned(cpu: readonly string[], args: readonly string[]): [string, string[]] {
+  const [command = process.execPath, ...rest] = [...cpu, process.execPath, ...args];
+  return [command, rest];
+}
+
+/**
+ * Starts `dist/children/<name>.js` with arguments, on the given core (`taskset` execs node, so the
+ * child's pid is node's); children talk back in `@bench {json}` lines on stdout.
+ */
 export function startChild(
   name: string,
   args: readonly string[],
+  cpu: readonly string[],
   env: NodeJS.ProcessEnv = {},
 ): Child {
   const script = fileURLToPath(new URL(`./children/${name}.js`, import.meta.url));
-  const child = spawn(process.execPath, [script, ...args], {
+  const [command, commandArgs] = pinned(cpu, [script, ...args]);
+  const child = spawn(command, commandArgs, {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, ...env },
   });

@@ -1,31 +1,47 @@
-import { cpus, totalmem } from 'node:os';
+import type { Machine } from './machine.js';
+import type { LoadCheck } from './quiet.js';
 import { ratio, type CaseResult } from './rounds.js';
 import type { TargetVerdict } from './targets.js';
 
-export interface Machine {
-  readonly cpu: string;
-  readonly cores: number;
-  readonly memoryGiB: number;
-  readonly node: string;
-  readonly platform: string;
+/** Everything a report says about the run its figures come from. */
+export interface RunInfo {
+  readonly when: Date;
+  readonly machine: Machine;
+  readonly rounds: number;
+  readonly smoke: boolean;
+  readonly busy: boolean;
+  readonly maxLoad: number;
+  readonly beforeRun: LoadCheck | undefined;
+  readonly command: string;
 }
 
-export function describeMachine(): Machine {
-  return {
-    cpu: cpus()[0]?.model.trim() ?? 'unknown',
-    cores: cpus().length,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-  };
-}
-
-function format(value: number | undefined): string {
+export function formatNumber(value: number | undefined): string {
   if (value === undefined || Number.isNaN(value)) return '–';
-  if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en-US');
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '-∞';
+  if (Number.isInteger(value) || Math.abs(value) >= 1000)
+    return Math.round(value).toLocaleString('en-US');
   if (Math.abs(value) >= 10) return value.toFixed(1);
-  return value.toFixed(value === Math.round(value) ? 0 : 3);
+  return value.toFixed(3);
 }
+
+/** `median (lowest–highest)` over the rounds; the bare median when there was one round. */
+export function withSpread(values: readonly number[], middle: number): string {
+  if (values.length < 2) return formatNumber(middle);
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  return `${formatNumber(middle)} (${formatNumber(low)}–${formatNumber(high)})`;
+}
+
+/** The ratio to the baseline in each round (rounds are paired: same round, same machine state). */
+export function roundRatios(result: CaseResult, contender: string): number[] {
+  const { metric } = result.ratioOf;
+  const mine = result.samples[contender]?.[metric] ?? [];
+  const theirs = result.samples[result.baseline]?.[metric] ?? [];
+  return mine.map((value, index) => value / (theirs[index] ?? Number.NaN));
+}
+
+const loadShown = (check: LoadCheck): string =>
+  `${check.loadAverage1m.toFixed(2)} / ${check.othersBusyCores.toFixed(2)}${check.busy ? ' **BUSY**' : ''}`;
 
 /** A Markdown table of a case: one row per contender, a column per metric, and the ratio. */
 export function caseTable(result: CaseResult): string {
@@ -37,8 +53,10 @@ export function caseTable(result: CaseResult): string {
   ];
   const rows = Object.keys(result.medians).map((contender) => [
     contender === result.baseline ? `${contender} (baseline)` : contender,
-    ...metrics.map((m) => format(result.medians[contender]?.[m])),
-    `${format(ratio(result, contender))} ×`,
+    ...metrics.map((m) =>
+      withSpread(result.samples[contender]?.[m] ?? [], result.medians[contender]?.[m] ?? NaN),
+    ),
+    `${withSpread(roundRatios(result, contender), ratio(result, contender))} ×`,
   ]);
   return [header, header.map(() => '---'), ...rows]
     .map((cells) => `| ${cells.join(' | ')} |`)
@@ -52,24 +70,79 @@ export function targetsTable(verdicts: readonly TargetVerdict[]): string {
   return ['| target | measured | verdict |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
+function runTable(run: RunInfo): string {
+  const { machine, beforeRun } = run;
+  const rows = [
+    ['date', run.when.toISOString()],
+    ['command', `\`${run.command}\``],
+    [
+      'machine',
+      `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.platform}`,
+    ],
+    ['Node', machine.node],
+    ['placement', machine.pinning],
+    [
+      'rounds',
+      `${run.rounds}, every contender in every round, the order rotated each round (A B C, B C A, …)`,
+    ],
+    [
+      'load before the run',
+      beforeRun === undefined
+        ? 'not checked'
+        : `load average (1 min) ${beforeRun.loadAverage1m.toFixed(2)}, others' CPU ${beforeRun.othersBusyCores.toFixed(2)} cores`,
+    ],
+    ['busy above', `${run.maxLoad} (load average before the run; others' CPU before every round)`],
+  ];
+  return ['| run | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
+}
+
+/** The generated part of RESULTS.md: the run, the targets, the charts and every case's table. */
 export function markdownReport(
   results: readonly CaseResult[],
   verdicts: readonly TargetVerdict[],
-  machine: Machine,
-  when: Date,
-  quick: boolean,
+  run: RunInfo,
+  charts: readonly { readonly file: string; readonly title: string }[],
 ): string {
-  const sections = results.map(
-    (result) =>
-      `### ${result.case}\n\n${result.description}; median of ${result.rounds} alternating rounds.\n\n${caseTable(result)}\n`,
-  );
+  const warnings: string[] = [];
+  if (run.smoke)
+    warnings.push(
+      '> **SMOKE RUN** (one short round per case, quiet-machine check overridden): it proves the ' +
+        'pipeline works; its figures are not to be quoted.',
+    );
+  if (run.busy)
+    warnings.push(
+      '> **BUSY**: the machine was busy before the run or before a round (marked below); these ' +
+        'figures do not reproduce.',
+    );
+  const sections = results.map((result) => {
+    const loads = result.loadChecks
+      .map((check, index) => `round ${index + 1}: ${loadShown(check)}`)
+      .join('; ');
+    return [
+      `### ${result.case}`,
+      '',
+      `${result.description}. Median of ${result.rounds} round${result.rounds === 1 ? '' : 's'}` +
+        `${result.rounds > 1 ? ', lowest–highest round in brackets' : ''}. ` +
+        `Load average (1 min) / others' CPU (cores) before each round: ${loads}.`,
+      '',
+      caseTable(result),
+      '',
+    ].join('\n');
+  });
   return [
-    `Measured ${when.toISOString()} on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ` +
-      `Node ${machine.node}, ${machine.platform}${quick ? ' — QUICK smoke run, not figures to quote' : ''}.`,
+    ...warnings.flatMap((warning) => [warning, '']),
+    '## The run',
     '',
-    '### targets',
+    runTable(run),
+    '',
+    '## Targets',
     '',
     targetsTable(verdicts),
+    '',
+    '## Charts',
+    '',
+    ...charts.map((chart) => `![${chart.title}](${chart.file})\n`),
+    '## Cases',
     '',
     ...sections,
   ].join('\n');

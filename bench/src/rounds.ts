@@ -1,3 +1,6 @@
+import type { BenchOptions } from './options.js';
+import type { LoadCheck } from './quiet.js';
+
 /** One configuration of a case: a name, and how to take one measurement of it. */
 export interface Contender {
   readonly name: string;
@@ -16,12 +19,11 @@ export interface CaseResult {
   readonly medians: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** Every measurement, per contender and metric, in round order. */
   readonly samples: Readonly<Record<string, Readonly<Record<string, readonly number[]>>>>;
+  /** The quiet-machine check taken before each round. */
+  readonly loadChecks: readonly LoadCheck[];
 }
 
-export interface Alternation {
-  readonly medians: Record<string, Record<string, number>>;
-  readonly samples: Record<string, Record<string, number[]>>;
-}
+export type CaseDescription = Omit<CaseResult, 'rounds' | 'medians' | 'samples' | 'loadChecks'>;
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
@@ -32,22 +34,27 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * Measures the contenders in alternating rounds (A B C, A B C, …) so that drift of the machine
- * (thermal, other load) lands on every contender alike, and keeps the median of each metric.
+ * Measures every contender in every round, the order rotated each round (A B C, B C A, C A B, …)
+ * so that drift of the machine and the cost of going first land on every contender alike, and
+ * keeps the median of each metric. The quiet-machine check runs before each round.
  */
 export async function alternate(
+  description: CaseDescription,
   contenders: readonly Contender[],
-  rounds: number,
-  onMeasurement?: (name: string, round: number, values: Record<string, number>) => void,
-): Promise<Alternation> {
-  const samples = new Map<string, Record<string, number[]>>();
-  for (let round = 1; round <= rounds; round++) {
-    for (const contender of contenders) {
+  options: BenchOptions,
+): Promise<CaseResult> {
+  const samples = new Map<string, Record<string, number[]>>(
+    contenders.map((contender) => [contender.name, {}]),
+  );
+  const loadChecks: LoadCheck[] = [];
+  for (let round = 1; round <= options.rounds; round++) {
+    loadChecks.push(await options.beforeRound(description.case, round));
+    const shift = (round - 1) % contenders.length;
+    for (const contender of [...contenders.slice(shift), ...contenders.slice(0, shift)]) {
       const values = await contender.measure();
-      onMeasurement?.(contender.name, round, values);
+      options.progress(contender.name, round, values);
       const perMetric = samples.get(contender.name) ?? {};
       for (const [metric, value] of Object.entries(values)) (perMetric[metric] ??= []).push(value);
-      samples.set(contender.name, perMetric);
     }
   }
   const medians = Object.fromEntries(
@@ -58,7 +65,13 @@ export async function alternate(
       ),
     ]),
   );
-  return { medians, samples: Object.fromEntries(samples) };
+  return {
+    ...description,
+    rounds: options.rounds,
+    medians,
+    samples: Object.fromEntries(samples),
+    loadChecks,
+  };
 }
 
 export function ratio(result: CaseResult, contender: string, against = result.baseline): number {

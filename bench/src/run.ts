@@ -1,19 +1,25 @@
-// pnpm bench [--quick] [--rounds N] [--only http,logger,metrics,shutdown,worker,startup]
-// Runs the cases in alternating rounds, prints Markdown tables of medians and ratios, writes the
-// same as JSON under bench/results/ and refreshes the figures in bench/RESULTS.md.
+// pnpm bench [--rounds N] [--only http,logger,metrics,shutdown,worker,startup] [--smoke]
+//            [--max-load L] [--settle-s S] [--allow-busy] [--out DIR] [--render-only]
+// Runs the cases in alternating rounds on a quiet machine, writes the run to
+// <out>/results/latest.json and regenerates <out>/RESULTS.md and <out>/charts/*.svg in full.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { httpCase } from './cases/http.js';
 import { loggerCase } from './cases/logger.js';
 import { metricsCases } from './cases/metrics.js';
 import { shutdownCase } from './cases/shutdown.js';
 import { startupCase } from './cases/startup.js';
 import { workerCase } from './cases/worker.js';
+import { describeMachine, pinSelf, planPinning } from './machine.js';
 import type { BenchOptions } from './options.js';
-import { describeMachine, markdownReport } from './report.js';
+import { MachineBusyError, QuietMachine } from './quiet.js';
+import { writeResults, type RunRecord } from './results-file.js';
 import type { CaseResult } from './rounds.js';
 import { judgeTargets } from './targets.js';
+import { markdownReport } from './report.js';
 
 const CASES: Record<string, (options: BenchOptions) => Promise<CaseResult | CaseResult[]>> = {
   http: httpCase,
@@ -24,66 +30,117 @@ const CASES: Record<string, (options: BenchOptions) => Promise<CaseResult | Case
   startup: startupCase,
 };
 
+const benchDir = fileURLToPath(new URL('../', import.meta.url));
+const analysisFile = join(benchDir, 'ANALYSIS.md');
+
 const { values } = parseArgs({
   options: {
-    quick: { type: 'boolean', default: false },
+    smoke: { type: 'boolean', default: false },
     rounds: { type: 'string' },
     only: { type: 'string' },
+    'max-load': { type: 'string' },
+    'settle-s': { type: 'string' },
+    'allow-busy': { type: 'boolean', default: false },
+    out: { type: 'string' },
+    'render-only': { type: 'boolean', default: false },
   },
 });
-const quick = values.quick;
-const rounds = Number(values.rounds ?? (quick ? 1 : 3));
+
+function positive(name: string, raw: string | undefined, fallback: number): number {
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`--${name} must be a positive number (got "${String(raw)}")`);
+  return value;
+}
+
+const smoke = values.smoke;
 const selected = values.only?.split(',') ?? Object.keys(CASES);
 for (const name of selected) {
   if (!(name in CASES))
     throw new Error(`unknown case "${name}"; the cases are: ${Object.keys(CASES).join(', ')}`);
 }
+const complete = selected.length === Object.keys(CASES).length;
+// Only a complete, full run replaces bench/RESULTS.md unless --out says otherwise.
+const outDir = resolve(
+  values.out ?? join(benchDir, smoke ? 'results/smoke' : complete ? '' : 'results/partial'),
+);
+const recordFile = join(outDir, 'results/latest.json');
+
+if (values['render-only']) {
+  const record = JSON.parse(readFileSync(recordFile, 'utf8')) as RunRecord;
+  console.error(`bench: wrote ${await writeResults(outDir, record, analysisFile)}`);
+  process.exit(0);
+}
+
+const rounds = Math.round(positive('rounds', values.rounds, smoke ? 1 : 3));
+const maxLoad = positive('max-load', values['max-load'], 0.25 * availableParallelism());
+const settleSeconds = positive('settle-s', values['settle-s'], 180);
+const pinning = planPinning();
+const machine = describeMachine(pinning);
+pinSelf(pinning);
+const quiet = new QuietMachine({
+  maxLoad,
+  settleSeconds: values['allow-busy'] ? 0.001 : settleSeconds,
+  windowMs: smoke ? 500 : 2000,
+  allowBusy: values['allow-busy'],
+  log: (line) => console.error(`bench: ${line}`),
+});
+const command = ['pnpm bench', ...process.argv.slice(2)].join(' ');
+console.error(`bench: ${command}; ${pinning.description}`);
 
 const options: BenchOptions = {
-  quick,
+  smoke,
   rounds,
+  pinning,
   progress: (contender, round, measured) => {
     const shown = Object.entries(measured).map(
       ([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(2)}`,
     );
     console.error(`  round ${round} ${contender}: ${shown.join(' ')}`);
   },
+  beforeRound: (caseName, round) => quiet.check(`${caseName} round ${round}`),
 };
 
 const results: CaseResult[] = [];
-for (const name of selected) {
-  const run = CASES[name];
-  if (run === undefined)
-    throw new Error(`unknown case "${name}"; the cases are: ${Object.keys(CASES).join(', ')}`);
-  console.error(`case ${name}…`);
-  const result = await run(options);
-  results.push(...(Array.isArray(result) ? result : [result]));
+let beforeRun;
+try {
+  beforeRun = await quiet.check('before the run', true);
+  for (const name of selected) {
+    const run = CASES[name];
+    if (run === undefined) continue;
+    console.error(`case ${name}…`);
+    const result = await run(options);
+    results.push(...(Array.isArray(result) ? result : [result]));
+  }
+} catch (error) {
+  if (!(error instanceof MachineBusyError)) throw error;
+  console.error(`bench: refused: ${error.message}`);
+  process.exit(3);
 }
 
-const when = new Date();
-const machine = describeMachine();
-const verdicts = judgeTargets(new Map(results.map((r) => [r.case, r])));
-const report = markdownReport(results, verdicts, machine, when, quick);
-console.log(report);
-
-const benchDir = fileURLToPath(new URL('../', import.meta.url));
-mkdirSync(`${benchDir}results`, { recursive: true });
-const json = JSON.stringify(
-  { when: when.toISOString(), machine, quick, rounds, results, verdicts },
-  null,
-  2,
+const record: RunRecord = {
+  run: {
+    when: new Date().toISOString(),
+    machine,
+    rounds,
+    smoke,
+    busy: quiet.busy,
+    maxLoad,
+    beforeRun,
+    command,
+  },
+  results,
+  verdicts: judgeTargets(new Map(results.map((r) => [r.case, r]))),
+};
+console.log(
+  markdownReport(
+    record.results,
+    record.verdicts,
+    { ...record.run, when: new Date(record.run.when) },
+    [],
+  ),
 );
-writeFileSync(`${benchDir}results/latest${quick ? '-quick' : ''}.json`, `${json}\n`);
-
-// A quick run proves the cases work; it never replaces the figures in RESULTS.md.
-if (!quick && selected.length === Object.keys(CASES).length) {
-  const resultsFile = `${benchDir}RESULTS.md`;
-  const current = readFileSync(resultsFile, 'utf8');
-  const begin = '<!-- figures:begin -->';
-  const end = '<!-- figures:end -->';
-  const updated = current.replace(
-    new RegExp(`${begin}[\\s\\S]*${end}`),
-    `${begin}\n${report}\n${end}`,
-  );
-  writeFileSync(resultsFile, updated);
-}
+mkdirSync(join(outDir, 'results'), { recursive: true });
+writeFileSync(recordFile, `${JSON.stringify(record, null, 2)}\n`);
+console.error(`bench: wrote ${recordFile}`);
+console.error(`bench: wrote ${await writeResults(outDir, record, analysisFile)}`);

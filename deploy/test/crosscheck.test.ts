@@ -8,7 +8,7 @@ import { loadCompose } from './lib/compose.js';
 import { expressions, loadDashboards, panels, variableMetrics } from './lib/dashboards.js';
 import { parseDockerfile, readDockerfile } from './lib/dockerfile.js';
 import { parseDurationMs } from './lib/duration.js';
-import { containerEnvironment } from './lib/environment.js';
+import { containerEnvironment, deploymentEnvironment } from './lib/environment.js';
 import { parseExposition, type Exposition } from './lib/exposition.js';
 import { find, render } from './lib/kustomize.js';
 import { groupingLabels, selectors, type Selector } from './lib/promql.js';
@@ -51,13 +51,9 @@ async function scrape(app: 'api' | 'worker', accept = PROMETHEUS_ACCEPT): Promis
 
 /** The environment a Deployment gives its app, with the test's own ports, files and Redis prefix. */
 function environmentFor(app: 'api' | 'worker'): Record<string, string> {
-  const workload = workloads(prod).find((w) => w.name === `shipshape-${app}`)!;
-  const fromManifest = Object.fromEntries(containerEnvironment(onlyContainer(workload), prod));
-  delete fromManifest.DATABASE_URL_FILE; // the embedded SQLite file here; the Secret is not available
-  delete fromManifest.REDIS_URL_FILE;
-  delete fromManifest.OTEL_EXPORTER_OTLP_ENDPOINT; // no collector here
   return {
-    ...fromManifest,
+    // The embedded SQLite file here instead of the Secret's DATABASE_URL.
+    ...deploymentEnvironment(prod, app),
     NODE_ENV: 'production',
     DATABASE_FILE: join(scratch, 'shipshape.sqlite'),
     REDIS_URL: 'redis://127.0.0.1:6379',

@@ -1,12 +1,17 @@
 import {
+  adminRules,
   adminSchema,
+  databaseRules,
   databaseSchema,
   logSchema,
   redisSchema,
+  serverRules,
   serverSchema,
+  shutdownRules,
   shutdownSchema,
   telemetrySchema,
   type Config,
+  type ConfigRule,
 } from '@shipshape/config';
 
 /**
@@ -42,7 +47,8 @@ export const schema = {
     },
     jobAttempts: {
       doc: 'Attempts per order.confirm job before it is marked failed.',
-      format: positiveInteger,
+      format: 'nat',
+      min: 1,
       default: 5,
       env: 'QUEUE_JOB_ATTEMPTS',
     },
@@ -55,6 +61,7 @@ export const schema = {
     completedRetention: {
       doc: 'How long a completed job stays in Redis, in ms.',
       format: 'duration',
+      max: '365d',
       default: '24h',
       env: 'QUEUE_COMPLETED_RETENTION',
     },
@@ -67,6 +74,7 @@ export const schema = {
     failedRetention: {
       doc: 'How long a failed job stays in Redis for inspection, in ms.',
       format: 'duration',
+      max: '365d',
       default: '7d',
       env: 'QUEUE_FAILED_RETENTION',
     },
@@ -77,10 +85,37 @@ export const schema = {
       env: 'QUEUE_FAILED_KEEP',
     },
     enqueueTimeout: {
-      doc: 'Longest wait for Redis to accept a job before the request answers 503, in ms.',
+      doc: 'Longest wait for Redis to accept a job (the request then answers 201 and leaves the job to the outbox relay), in ms.',
       format: 'duration',
+      min: '1ms',
       default: '2s',
       env: 'QUEUE_ENQUEUE_TIMEOUT',
+    },
+  },
+  outbox: {
+    pollInterval: {
+      doc: 'How often the outbox relay looks for order jobs to publish or check, in ms.',
+      format: 'duration',
+      default: '1s',
+      env: 'OUTBOX_POLL_INTERVAL',
+    },
+    publishLease: {
+      doc: 'How long the request (or relay) publishing an order job holds it before another relay may take over, in ms. Longer than QUEUE_ENQUEUE_TIMEOUT.',
+      format: 'duration',
+      default: '10s',
+      env: 'OUTBOX_PUBLISH_LEASE',
+    },
+    recheckInterval: {
+      doc: 'How long after publishing an order job the relay checks that order again (re-adds a lost job, retries a failed one), in ms.',
+      format: 'duration',
+      default: '30s',
+      env: 'OUTBOX_RECHECK_INTERVAL',
+    },
+    batchSize: {
+      doc: 'Most outbox records one relay pass claims.',
+      format: positiveInteger,
+      default: 100,
+      env: 'OUTBOX_BATCH_SIZE',
     },
   },
   shutdown: shutdownSchema(),
@@ -104,3 +139,21 @@ export const schema = {
 } as const;
 
 export type AppConfig = Config<typeof schema>;
+
+/** Rules between keys, checked with the schema: a broken one is reported in the same message, exit 78. */
+export const rules: readonly ConfigRule<AppConfig>[] = [
+  ...serverRules(),
+  ...adminRules(),
+  ...databaseRules(),
+  ...shutdownRules(),
+  {
+    keys: ['admin.port', 'server.port'],
+    rule: 'admin.port must differ from server.port (the admin surface never shares the public port)',
+    check: (c) => c.admin.port !== c.server.port || c.admin.port === 0,
+  },
+  {
+    keys: ['outbox.publishLease', 'queue.enqueueTimeout'],
+    rule: 'outbox.publishLease must be longer than queue.enqueueTimeout, or a relay takes over a job the request is still publishing',
+    check: (c) => c.outbox.publishLease > c.queue.enqueueTimeout,
+  },
+];

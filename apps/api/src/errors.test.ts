@@ -9,6 +9,8 @@ describe('isDatabaseConnectionError', () => {
       coded('ECONNREFUSED'),
       coded('57P01', 'terminating connection due to administrator command'),
       coded('08006'),
+      coded('3D000', 'database "orders" does not exist'),
+      coded('57P03', 'the database system is starting up'),
       coded('SQLITE_BUSY'),
       Object.assign(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'), {
         name: 'KnexTimeoutError',

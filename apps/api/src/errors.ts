@@ -33,6 +33,10 @@ const CONNECTION_ERROR_CODES = new Set([
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now (starting up / shutting down)
   '53300', // too_many_connections
+  '3D000', // invalid_catalog_name: the database was dropped or renamed
+  '57P04', // database_dropped
+  '28000', // invalid_authorization_specification (e.g. the role was removed)
+  '28P01', // invalid_password (a rotated secret not yet rolled out)
   'SQLITE_BUSY', // another process held the write lock past busy_timeout
   'SQLITE_CANTOPEN',
 ]);

@@ -6,22 +6,25 @@
  *   node --import ./dist/telemetry.js dist/main.js
  */
 import { telemetry } from './telemetry.js'; // first: when not preloaded with --import, it starts here
-import { loadConfigOrExit, redactConfig } from '@shipshape/config';
+import { exitOnConfigError, loadConfigOrExit, redactConfig } from '@shipshape/config';
 import { createHealth, eventLoopDelayCheck, knexCheck, redisCheck } from '@shipshape/health';
 import { accessLog, createLogger, logLevelHandler, requestContext } from '@shipshape/logger';
 import { createMetrics } from '@shipshape/metrics';
-import { createShutdown } from '@shipshape/shutdown';
+import { createShutdown, type Shutdown } from '@shipshape/shutdown';
 import { adminListener } from './admin/admin-server.js';
 import { infoHandler } from './admin/info.js';
-import { schema } from './config.js';
+import { rules, schema } from './config.js';
 import { createDatabase } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createApp } from './http/app.js';
 import { createHttpServer, listen } from './http/server.js';
 import { createOrdersRepository } from './orders/repository.js';
+import { outboxMetrics } from './outbox/outbox-metrics.js';
+import { createOutboxStore } from './outbox/outbox-store.js';
+import { createOutboxRelay } from './outbox/relay.js';
 import { readPackageInfo } from './package-info.js';
 import { createOrderQueue, QUEUE_NAME } from './queue/order-queue.js';
-import { inProducerSpan, traceContextFor } from './queue/trace-context.js';
+import { inProducerSpan, inTraceOf, traceContextFor } from './queue/trace-context.js';
 import { closeRedis, createRedis, waitUntilReady } from './redis.js';
 
 const SERVICE = 'api';
@@ -29,7 +32,7 @@ const SERVICE = 'api';
 const REDIS_READY_WAIT_MS = 2000;
 
 // 1. Configuration: every mistake in one message, exit 78, before any port opens.
-const config = loadConfigOrExit(schema);
+const config = loadConfigOrExit(schema, { rules });
 const { version } = readPackageInfo();
 
 // 2. Logger.
@@ -42,11 +45,17 @@ const logger = createLogger({
 logger.info('configuration loaded', { config: redactConfig(config) }); // secrets show as [REDACTED]
 
 // 3. Shutdown coordinator: SIGTERM/SIGINT → readiness fails → drain delay → hooks LIFO → finals → exit.
-const shutdown = createShutdown({
-  logger,
-  timeoutMs: config.shutdown.timeout,
-  drainDelayMs: config.shutdown.drainDelay,
-});
+// Its own options check backs up the schema's rules; should it fire, it is a config error (exit 78).
+let shutdown: Shutdown;
+try {
+  shutdown = createShutdown({
+    logger,
+    timeoutMs: config.shutdown.timeout,
+    drainDelayMs: config.shutdown.drainDelay,
+  });
+} catch (error) {
+  exitOnConfigError(error);
+}
 shutdown.addFinal('logger', () => logger.flush());
 
 // 4. Telemetry (already started by --import): its span flush runs as a final hook, before the log flush.
@@ -71,7 +80,11 @@ await shutdown.startup(async () => {
       applied: result.applied,
     });
   }
-  const repository = createOrdersRepository(database.db);
+  const outbox = createOutboxStore(database.db);
+  const repository = createOrdersRepository(database.db, {
+    outbox,
+    publishLeaseMs: config.outbox.publishLease,
+  });
 
   // 6. Redis and the queue producer.
   const redis = createRedis(config.redis.url, logger);
@@ -91,10 +104,13 @@ await shutdown.startup(async () => {
   shutdown.add('queue', () => orderQueue.close());
 
   // 7. Health: liveness never looks at dependencies (a Redis outage must not restart every pod).
-  const health = createHealth({ logger });
+  // Redis is not critical for readiness: orders still commit (with their outbox record) while it
+  // is down, and the relay publishes their jobs when it is back. It shows as `warn`.
+  const health = createHealth({ logger, verbose: 'always' }); // ?verbose only past adminAccess
   health.liveness.add('event-loop', eventLoopDelayCheck());
   health.readiness.add('database', knexCheck(database.db));
-  health.readiness.add('redis', redisCheck(redis));
+  health.readiness.add('redis', redisCheck(redis), { critical: false });
+  health.readiness.add('outbox', async () => ({ ...(await outbox.stats()) }), { critical: false });
   shutdown.onDraining(() => health.draining());
 
   // 8. Metrics.
@@ -105,7 +121,30 @@ await shutdown.startup(async () => {
   metrics.observeShutdown(shutdown);
   shutdown.add('metrics', () => metrics.stop());
 
-  // 9. Servers: admin first so probes answer while the public port drains (closed last of the two).
+  // 9. The outbox relay: publishes what requests did not, re-drives orders whose jobs were lost or
+  // ran out of attempts. Stopped before the queue and the database it uses are closed.
+  const relay = createOutboxRelay({
+    store: outbox,
+    logger,
+    pollIntervalMs: config.outbox.pollInterval,
+    leaseMs: config.outbox.publishLease,
+    recheckIntervalMs: config.outbox.recheckInterval,
+    batchSize: config.outbox.batchSize,
+    observer: outboxMetrics(metrics.registry),
+    publish: (record) =>
+      inTraceOf(record.traceContext, () =>
+        inProducerSpan(QUEUE_NAME, record.orderId, () =>
+          orderQueue.ensureConfirmation({
+            order_id: record.orderId,
+            ...(record.requestId === undefined ? {} : { request_id: record.requestId }),
+            ...optionalTrace(traceContextFor()),
+          }),
+        ),
+      ),
+  });
+  shutdown.add('outbox relay', () => relay.stop());
+
+  // 10. Servers: admin first so probes answer while the public port drains (closed last of the two).
   const app = createApp({
     logger,
     repository,
@@ -120,6 +159,12 @@ await shutdown.startup(async () => {
           ...optionalTrace(traceContextFor(context)),
         }),
       ),
+    expediteConfirmation: (order, context) =>
+      outbox.expedite({
+        orderId: order.id,
+        requestId: context.requestId,
+        traceContext: traceContextFor(context),
+      }),
   });
   const server = createHttpServer(app, {
     requestTimeoutMs: config.server.requestTimeout,
@@ -128,6 +173,7 @@ await shutdown.startup(async () => {
   });
   const adminServer = createHttpServer(
     adminListener({
+      token: config.admin.token,
       health: health.handler,
       metrics: metrics.handler,
       logLevel: logLevelHandler(logger),
@@ -153,6 +199,7 @@ await shutdown.startup(async () => {
   const adminPort = await listen(adminServer, config.admin.port, config.admin.host);
   const port = await listen(server, config.server.port, config.server.host);
   await waitUntilReady(redis, REDIS_READY_WAIT_MS);
+  relay.start();
   health.markStarted();
   logger.info(
     `api listening on ${config.server.host}:${port} (admin ${config.admin.host}:${adminPort})`,

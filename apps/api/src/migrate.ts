@@ -3,7 +3,7 @@
  * before a rollout. Runs every pending migration, then exits 0; a bad configuration exits 78
  * before anything connects.
  */
-import { loadConfigOrExit } from '@shipshape/config';
+import { databaseRules, loadConfigOrExit } from '@shipshape/config';
 import { createLogger } from '@shipshape/logger';
 import { schema } from './config.js';
 import { createDatabase } from './db/connection.js';
@@ -11,7 +11,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { readPackageInfo } from './package-info.js';
 
 const migrationSchema = { log: schema.log, database: schema.database } as const;
-const config = loadConfigOrExit(migrationSchema);
+const config = loadConfigOrExit(migrationSchema, { rules: databaseRules() });
 const { version } = readPackageInfo();
 const logger = createLogger({
   service: 'api-migrate',

@@ -26,6 +26,13 @@ const item = ORDER.items[0];
 
 const cases: Case[] = [
   {
+    name: 'malformed percent-encoding in the path',
+    method: 'GET',
+    path: '/v1/orders/%ZZ',
+    status: 400,
+  },
+  { name: 'a lone % in the path', method: 'GET', path: '/v1/orders/abc%', status: 400 },
+  {
     name: 'malformed JSON',
     body: '{"customer_email": "a@b.co", "items": [',
     status: 400,

@@ -30,11 +30,12 @@ describe('entry points', () => {
     const env = isolatedEnv();
     const first = await runMigrate(env);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toContain('applied 1 migration(s)');
+    expect(first.stdout).toContain('applied 2 migration(s)');
     const db = openDatabase(env);
     try {
       expect(await db.schema.hasTable('orders')).toBe(true);
       expect(await db.schema.hasTable('order_confirmations')).toBe(true);
+      expect(await db.schema.hasTable('order_outbox')).toBe(true);
     } finally {
       await db.destroy();
     }

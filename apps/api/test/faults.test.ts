@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isolatedEnv, runMigrate, startApp, type AppProcess } from './helpers/app-process.js';
 import { call, ORDER } from './helpers/http.js';
 import { waitFor } from './helpers/ports.js';
-import { deleteKeys } from './helpers/redis.js';
+import { deleteKeys, readJob } from './helpers/redis.js';
 import { createTestDatabase, startPostgresCluster, startRedisServer } from '@shipshape/testkit';
 
 async function status(url: string): Promise<number> {
@@ -49,21 +49,35 @@ describe('faults: a dependency stops under the running app', () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   });
 
-  it('Redis stopped → 503 + Retry-After, not ready, still live, nothing written; back → recovers without a restart', async () => {
+  it('Redis stopped → orders still commit (201, pending), ready with a warning, still live; back → the relay publishes their jobs without a restart', async () => {
     const redis = await startRedisServer();
     cleanups.push(() => redis.destroy());
-    const env = { ...isolatedEnv(), REDIS_URL: redis.url };
+    const isolated = isolatedEnv();
+    const prefix = isolated['QUEUE_PREFIX'] ?? 'unset';
+    const env = { ...isolated, REDIS_URL: redis.url, OUTBOX_POLL_INTERVAL: '200ms' };
     const app = await startApp({ env });
     cleanups.push(() => app.stop());
     expect((await call(`${app.url}/v1/orders`, { method: 'POST', json: ORDER })).status).toBe(201);
 
     await redis.kill();
-    await expectDegraded(app, 'Redis');
-    // The order whose job could not be enqueued was withdrawn: only the first one is listed.
-    const listed = await call(`${app.url}/v1/orders`);
-    expect(listed.body.data).toHaveLength(1);
+    await waitFor('Redis to be reported down', async () => {
+      const res = await fetch(`${app.adminUrl}/readyz?verbose`);
+      const body = (await res.json()) as { status: string };
+      return res.status === 200 && body.status === 'warn';
+    });
+    const during = await call(`${app.url}/v1/orders`, { method: 'POST', json: ORDER });
+    expect(during.status).toBe(201);
+    expect(during.body).toMatchObject({ status: 'pending' });
+    expect(await status(`${app.adminUrl}/livez`)).toBe(200);
+    expect(app.child.exitCode).toBeNull();
+    expect((await call(`${app.url}/v1/orders`)).body.data).toHaveLength(2);
 
     await redis.start();
+    await waitFor(
+      "the relay to publish the outage order's job",
+      async () => (await readJob(prefix, during.body.id, redis.url))['name'] === 'order.confirm',
+      30_000,
+    );
     await expectRecovered(app, 'Redis');
     expect((await app.stop()).code).toBe(0);
   });
@@ -92,6 +106,27 @@ describe('faults: a dependency stops under the running app', () => {
 
     await cluster.start();
     await expectRecovered(app, 'PostgreSQL');
+    expect((await app.stop()).code).toBe(0);
+  });
+
+  it('a database that does not exist (3D000: dropped or renamed) → 503 + Retry-After, not 500', async () => {
+    const cluster = await startPostgresCluster();
+    cleanups.push(() => cluster.destroy());
+    const isolated = isolatedEnv();
+    cleanups.push(() => deleteKeys(isolated['QUEUE_PREFIX'] ?? 'unset'));
+    const env = {
+      ...isolated,
+      DATABASE_URL: `${cluster.serverUrl}/no_such_database`,
+      DATABASE_MIGRATE_ON_START: 'never',
+    };
+    const app = await startApp({ env, waitForReady: false });
+    cleanups.push(() => app.stop());
+    await expectDegraded(app, 'the database');
+    // Logged as an outage, never as a bug: no 500, no "Internal Server Error".
+    const requestLines = app.logs.filter((line) => line.message.startsWith('POST /v1/orders'));
+    expect(requestLines.length).toBeGreaterThan(0);
+    expect(requestLines.filter((line) => line['status'] !== 503)).toEqual([]);
+    expect(JSON.stringify(app.logs)).not.toContain('Internal Server Error');
     expect((await app.stop()).code).toBe(0);
   });
 });

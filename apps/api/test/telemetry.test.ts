@@ -96,8 +96,8 @@ describe('telemetry: node --import ./dist/telemetry.js with an OTLP endpoint', (
     const ours = collector.spans.filter((span) => span.traceId === TRACE_ID);
     const names = ours.map((span) => span.name);
     expect(names).toContain('POST /v1/orders');
-    expect(names).toContain('publish orders');
-    const publish = ours.find((span) => span.name === 'publish orders')!;
+    expect(names).toContain('send orders');
+    const publish = ours.find((span) => span.name === 'send orders')!;
     expect(publish.spanId).toBe(parentId);
     expect(publish.attributes).toContainEqual({
       key: 'messaging.message.id',

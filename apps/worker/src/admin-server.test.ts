@@ -10,6 +10,7 @@ describe('admin server', () => {
 
   async function start(overrides: Partial<AdminRoutes> = {}): Promise<string> {
     const server = createAdminServer({
+      token: '',
       health: (req, res, next) => {
         if (req.url === '/livez') res.end('live');
         else next?.();
@@ -51,5 +52,25 @@ describe('admin server', () => {
     const broken = await fetch(`${url}/metrics`);
     expect(broken.status).toBe(500);
     expect(await broken.text()).not.toContain('secret');
+  });
+
+  it('puts every route but probes and /metrics behind the admin token when one is set', async () => {
+    const token = 'worker-admin-token-0123456789';
+    const url = await start({ token });
+    expect((await fetch(`${url}/livez`)).status).toBe(200);
+    expect((await fetch(`${url}/metrics`)).status).toBe(200);
+    for (const [method, path] of [
+      ['GET', '/admin/info'],
+      ['PUT', '/admin/log-level'],
+      ['GET', '/livez?verbose'],
+    ] as const) {
+      const refused = await fetch(`${url}${path}`, { method });
+      expect(refused.status, `${method} ${path}`).toBe(401);
+      expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="admin"');
+    }
+    const info = await fetch(`${url}/admin/info`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(await info.json()).toEqual({ service: 'example-worker' });
   });
 });

@@ -1,8 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { adminAccess } from './admin-access.js';
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => unknown;
 
 export interface AdminRoutes {
+  /** Admin token (`ADMIN_TOKEN_FILE`); empty: changes and details from loopback callers only. */
+  readonly token: string;
   /** Serves /livez, /readyz, /startupz, /healthz; calls `next` for anything else. */
   readonly health: NodeHandler;
   readonly metrics: NodeHandler;
@@ -21,8 +24,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /**
- * The admin port: probes, metrics, log levels and build info, never the public surface. A handler
- * that throws answers 500 without internals instead of taking the process down.
+ * The admin port: probes, metrics, log levels and build info behind `adminAccess`, never the public
+ * surface. A handler that throws answers 500 without internals instead of taking the process down.
  */
 export function createAdminServer(routes: AdminRoutes): Server {
   const notFound = (req: IncomingMessage, res: ServerResponse) => {
@@ -33,7 +36,9 @@ export function createAdminServer(routes: AdminRoutes): Server {
       detail: `no admin endpoint at ${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0] ?? '/'}`,
     });
   };
+  const allowed = adminAccess(routes.token);
   const server = createServer((req, res) => {
+    if (!allowed(req, res)) return;
     const path = new URL(req.url ?? '/', 'http://admin').pathname;
     const route = (): unknown => {
       if (path === '/metrics') return routes.metrics(req, res);

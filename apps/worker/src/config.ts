@@ -1,18 +1,17 @@
 import {
+  adminRules,
   adminSchema,
+  databaseRules,
   databaseSchema,
   logSchema,
   redisSchema,
+  shutdownRules,
   shutdownSchema,
   telemetrySchema,
+  type Config,
+  type ConfigRule,
 } from '@shipshape/config';
 import { ORDER_QUEUE } from './order-job.js';
-
-function positiveInteger(value: unknown): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new Error('must be a whole number of at least 1');
-  }
-}
 
 /** Nothing routes traffic to a worker, so no drain delay by default (not even under Kubernetes). */
 function workerShutdownSchema() {
@@ -49,7 +48,8 @@ export const workerSchema = {
   worker: {
     concurrency: {
       doc: 'Jobs this process works on at the same time.',
-      format: positiveInteger,
+      format: 'nat',
+      min: 1,
       default: 5,
       env: 'WORKER_CONCURRENCY',
     },
@@ -62,12 +62,14 @@ export const workerSchema = {
     lockDuration: {
       doc: 'Job lock lifetime without renewal: a job abandoned by a killed or force-closed worker is handed to another worker after it. Keep it near SHUTDOWN_TIMEOUT.',
       format: 'duration',
+      min: '1ms',
       default: '30s',
       env: 'WORKER_LOCK_DURATION',
     },
     stalledInterval: {
       doc: 'How often each worker looks for jobs whose lock expired and moves them back to waiting.',
       format: 'duration',
+      min: '1ms',
       default: '30s',
       env: 'WORKER_STALLED_INTERVAL',
     },
@@ -80,6 +82,7 @@ export const workerSchema = {
     keepCompletedAge: {
       doc: 'Completed jobs are kept in Redis for this long (unless the job says otherwise).',
       format: 'duration',
+      max: '365d',
       default: '1d',
       env: 'WORKER_KEEP_COMPLETED_AGE',
     },
@@ -92,6 +95,7 @@ export const workerSchema = {
     keepFailedAge: {
       doc: 'Failed jobs are kept in Redis for this long, for inspection and retry.',
       format: 'duration',
+      max: '365d',
       default: '7d',
       env: 'WORKER_KEEP_FAILED_AGE',
     },
@@ -115,3 +119,10 @@ export const workerSchema = {
 } as const;
 
 export type WorkerSchema = typeof workerSchema;
+
+/** Rules between keys, checked with the schema: a broken one is reported in the same message, exit 78. */
+export const workerRules: readonly ConfigRule<Config<WorkerSchema>>[] = [
+  ...adminRules(),
+  ...databaseRules(),
+  ...shutdownRules(),
+];

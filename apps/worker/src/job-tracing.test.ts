@@ -34,7 +34,7 @@ describe('runInJobSpan', () => {
       Promise.resolve(trace.getActiveSpan()?.spanContext().traceId),
     );
     await provider.forceFlush();
-    const jobSpan = exporter.getFinishedSpans().find((s) => s.name === 'orders process')!;
+    const jobSpan = exporter.getFinishedSpans().find((s) => s.name === 'process orders')!;
     expect(jobSpan.kind).toBe(SpanKind.CONSUMER);
     expect(jobSpan.spanContext().traceId).toBe(server.spanContext().traceId);
     expect(jobSpan.parentSpanContext?.spanId).toBe(server.spanContext().spanId);

@@ -29,7 +29,8 @@ export async function runInJobSpan<T>(
 ): Promise<T> {
   const parent = carrier ? propagation.extract(ROOT_CONTEXT, carrier) : ROOT_CONTEXT;
   return tracer.startActiveSpan(
-    `${job.queueName} process`,
+    // Messaging semantic conventions: `{messaging.operation.name} {messaging.destination.name}`.
+    `process ${job.queueName}`,
     {
       kind: SpanKind.CONSUMER,
       attributes: {

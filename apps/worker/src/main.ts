@@ -5,7 +5,7 @@
  */
 import { telemetry } from './telemetry.js';
 import { Queue } from 'bullmq';
-import { exitOnConfigError, loadConfig, redactConfig } from '@shipshape/config';
+import { exitOnConfigError, loadConfigOrExit, redactConfig } from '@shipshape/config';
 import {
   bullmqWorkerCheck,
   createHealth,
@@ -15,12 +15,13 @@ import {
 } from '@shipshape/health';
 import { createLogger, logLevelHandler, runInJobContext } from '@shipshape/logger';
 import { createMetrics } from '@shipshape/metrics';
-import { createShutdown } from '@shipshape/shutdown';
+import { createShutdown, type Shutdown } from '@shipshape/shutdown';
 import { createAdminServer } from './admin-server.js';
 import { readVersion } from './build-info.js';
-import { workerSchema } from './config.js';
+import { workerRules, workerSchema } from './config.js';
 import { createDatabase } from './database.js';
 import { listen } from './listen.js';
+import { failedOrdersCounter } from './order-metrics.js';
 import { createOrderProcessor } from './order-processor.js';
 import { createOrderWorker } from './order-worker.js';
 import { createProviderStandIn } from './provider.js';
@@ -33,13 +34,7 @@ const version = readVersion();
 const startedAt = Date.now();
 
 // 1. Config: every bad key listed at once, exit 78, before anything opens.
-let config: ReturnType<typeof loadConfig<typeof workerSchema>>;
-try {
-  config = loadConfig(workerSchema);
-} catch (error) {
-  exitOnConfigError(error);
-  throw error;
-}
+const config = loadConfigOrExit(workerSchema, { rules: workerRules });
 
 // 2. Logger.
 const logger = createLogger({
@@ -50,11 +45,17 @@ const logger = createLogger({
 });
 
 // 3. Shutdown coordinator (signals, deadline, LIFO hooks); logs and spans are flushed last.
-const shutdown = createShutdown({
-  logger,
-  timeoutMs: config.shutdown.timeout,
-  drainDelayMs: config.shutdown.drainDelay,
-});
+// Its own options check backs up the schema's rules; should it fire, it is a config error (exit 78).
+let shutdown: Shutdown;
+try {
+  shutdown = createShutdown({
+    logger,
+    timeoutMs: config.shutdown.timeout,
+    drainDelayMs: config.shutdown.drainDelay,
+  });
+} catch (error) {
+  exitOnConfigError(error);
+}
 shutdown.addFinal('logger', () => logger.flush());
 // 4. Telemetry was started by the --import preload; its span flush is a final hook.
 shutdown.addFinal('telemetry', () => telemetry.shutdown());
@@ -84,11 +85,13 @@ await shutdown.startup(async () => {
     if (!isConnectionError(error)) logger.warn('queue client error', { err: error });
   });
   shutdown.add('queue', () => queue.close());
+  const failedOrders = failedOrdersCounter();
   const processor = createOrderProcessor({
     db: database.knex,
     logger,
     provider: createProviderStandIn({ latencyMs: config.worker.providerLatency }),
     runInJobContext,
+    onOrderFailed: (reason) => failedOrders.inc({ reason }),
   });
   const orders = createOrderWorker(processor, {
     connection: redis,
@@ -112,7 +115,7 @@ await shutdown.startup(async () => {
   });
 
   // 7. Health: liveness is the process itself; readiness is Redis, the database and a running worker.
-  const health = createHealth({ logger });
+  const health = createHealth({ logger, verbose: 'always' }); // ?verbose only past adminAccess
   health.liveness.add('event-loop', eventLoopDelayCheck());
   health.readiness.add('redis', redisCheck(redis));
   health.readiness.add('database', knexCheck(database.knex));
@@ -124,12 +127,14 @@ await shutdown.startup(async () => {
   metrics.instrumentKnex(database.knex);
   metrics.instrumentQueue(queue);
   metrics.instrumentWorker(orders.worker);
+  metrics.registry.registerMetric(failedOrders);
   metrics.observeHealth(health);
   metrics.observeShutdown(shutdown);
   shutdown.add('metrics', () => metrics.stop());
 
   // 9. Admin server (probes, metrics, log levels, info); closed after the worker has drained.
   const admin = createAdminServer({
+    token: config.admin.token,
     health: health.handler,
     metrics: metrics.handler,
     logLevel: logLevelHandler(logger),

@@ -110,11 +110,28 @@ describe.each([
     expect(error).toMatchObject({ code: 'ORDER_NOT_FOUND' });
   });
 
-  it('treats unreadable stored items as unrecoverable', async () => {
+  it('treats unreadable stored items as unrecoverable and ends the order failed, with the reason, once', async () => {
     await insertOrder(database.knex, { id: 'o-4', items: [{ sku: 'x', quantity: -1 }] });
-    const error = await processor()(job({ order_id: 'o-4' })).catch((e: unknown) => e);
+    const failures: string[] = [];
+    const run = createOrderProcessor({
+      db: database.knex,
+      logger: memoryLogger(lines),
+      provider: createProviderStandIn({ latencyMs: 0 }),
+      now: () => new Date('2026-01-02T03:04:05.000Z'),
+      onOrderFailed: (reason) => failures.push(reason),
+    });
+    const error = await run(job({ order_id: 'o-4' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnrecoverableError);
     expect(error).toMatchObject({ code: 'ORDER_ITEMS_INVALID' });
+    const order = await database.knex('orders').where({ id: 'o-4' }).first();
+    expect(order).toMatchObject({ status: 'failed' });
+    expect(order.failure_reason).toMatch(/^order o-4 has unreadable items \(0\.quantity:/);
+    expect(failures).toEqual(['items_invalid']);
+
+    // A second delivery of the same job changes nothing and counts nothing.
+    expect(await run(job({ order_id: 'o-4' }, 1))).toMatchObject({ outcome: 'already_failed' });
+    expect(failures).toEqual(['items_invalid']);
+    expect(await database.knex('order_confirmations').where({ order_id: 'o-4' })).toHaveLength(0);
   });
 
   it('stops before writing when its abort signal fires during the provider call', async () => {

@@ -2,8 +2,14 @@ import { trace, type Tracer } from '@opentelemetry/api';
 import type { Knex } from 'knex';
 import { runInJobSpan } from './job-tracing.js';
 import { ORDER_CONFIRM_JOB, parseOrderJobData, type OrderJobData } from './order-job.js';
-import { confirmOrder, loadOrder, OrderNotFoundError, type ConfirmOutcome } from './order-store.js';
-import { computeTotalCents, parseLineItems } from './order-totals.js';
+import {
+  confirmOrder,
+  failOrder,
+  loadOrder,
+  OrderNotFoundError,
+  type ConfirmOutcome,
+} from './order-store.js';
+import { computeTotalCents, InvalidOrderItemsError, parseLineItems } from './order-totals.js';
 import type { ConfirmationProvider } from './provider.js';
 import type { JobContextFields, LoggerLike, RunInJobContext } from './types.js';
 
@@ -23,11 +29,16 @@ export interface OrderProcessorOptions {
   readonly runInJobContext?: RunInJobContext;
   readonly tracer?: Tracer;
   readonly now?: () => Date;
+  /** Called once per order this processor ends in the terminal `failed` state (for a metric). */
+  readonly onOrderFailed?: (reason: OrderFailureReason) => void;
 }
+
+/** Why an order was failed; a closed list, so it can label a metric. */
+export type OrderFailureReason = 'items_invalid';
 
 export interface OrderJobResult {
   order_id: string;
-  outcome: ConfirmOutcome | 'already_confirmed';
+  outcome: ConfirmOutcome | 'already_confirmed' | 'already_failed' | 'failed';
   total_cents: number;
 }
 
@@ -78,7 +89,26 @@ export function createOrderProcessor(options: OrderProcessorOptions): OrderProce
         logger.debug('order confirmation started', { order_id: data.order_id, attempt });
         const order = await loadOrder(db, data.order_id);
         if (order === undefined) throw new OrderNotFoundError(data.order_id);
-        const totalCents = computeTotalCents(parseLineItems(order.id, order.items));
+        if (order.status === 'failed') {
+          logger.info('order already failed; job ignored', { order_id: order.id, attempt });
+          return { order_id: order.id, outcome: 'already_failed', total_cents: 0 };
+        }
+        let totalCents: number;
+        try {
+          totalCents = computeTotalCents(parseLineItems(order.id, order.items));
+        } catch (error) {
+          // Data that can never succeed: the order ends `failed` with the reason (visible to its
+          // client through GET), and the job fails without retries.
+          if (error instanceof InvalidOrderItemsError && order.status === 'pending') {
+            const failed = await failOrder(db, {
+              orderId: order.id,
+              reason: error.message,
+              failedAt: now(),
+            });
+            if (failed) options.onOrderFailed?.('items_invalid');
+          }
+          throw error;
+        }
         if (order.status === 'confirmed') {
           logger.info('order already confirmed; duplicate delivery ignored', {
             order_id: order.id,

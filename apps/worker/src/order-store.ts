@@ -68,3 +68,21 @@ export async function confirmOrder(db: Knex, input: ConfirmationInput): Promise<
     return 'confirmed';
   });
 }
+
+/**
+ * Ends a pending order in the terminal `failed` state with the reason, for a job that can never
+ * succeed. Resolves `false` when the order was not pending (already confirmed or failed).
+ */
+export async function failOrder(
+  db: Knex,
+  input: { orderId: string; reason: string; failedAt: Date },
+): Promise<boolean> {
+  const updated = await db('orders')
+    .where({ id: input.orderId, status: 'pending' })
+    .update({
+      status: 'failed',
+      failure_reason: input.reason.slice(0, 1000),
+      updated_at: input.failedAt.toISOString(),
+    });
+  return updated > 0;
+}

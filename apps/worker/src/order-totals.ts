@@ -16,7 +16,7 @@ export class InvalidOrderItemsError extends UnrecoverableError {
   constructor(orderId: string, detail: string) {
     super(
       `order ${orderId} has unreadable items (${detail}); the row in table orders was not written by the API ` +
-        'or was edited by hand. Fix the row, then retry the job from the failed set.',
+        'or was edited by hand. The order is marked failed with this reason; the job is not retried.',
     );
     this.name = 'InvalidOrderItemsError';
   }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { assertReadmeTable } from '@shipshape/config';
+import { ADMIN_SCHEMA_DEFAULTS, assertReadmeTable, TIMER_MAX_MS } from '@shipshape/config';
 import { describe, expect, it } from 'vitest';
 import { workerSchema } from './config.js';
 import { CLOSE_RESERVE_MS, FORCE_WAIT_MS } from './shutdown-budget.js';
@@ -37,5 +37,17 @@ describe('README', () => {
     ]) {
       expect(readme).toContain(`\`${env}\``);
     }
+  });
+
+  it('documents the admin bind address, the admin token and the timer limit the code uses', () => {
+    const host = ADMIN_SCHEMA_DEFAULTS.host.replace(/\./g, '\\.');
+    expect(readme).toMatch(new RegExp(`bound to loopback \\(\`ADMIN_HOST\`,\\s+\`${host}\`\\)`));
+    const dockerfile = readFileSync(new URL('../../../docker/Dockerfile', import.meta.url), 'utf8');
+    expect(dockerfile).toMatch(/^ENV (?:[^\n]*\\\n)*[^\n]*\bADMIN_HOST=0\.0\.0\.0$/m);
+    expect(readme).toContain('the container image sets `ADMIN_HOST=0.0.0.0`');
+    const minLength = /At least (\d+) characters/.exec(workerSchema.admin.token.doc)?.[1];
+    expect(readme).toMatch(new RegExp(`at least ${minLength ?? 'NaN'}\\s+characters, no spaces`));
+    const days = Math.floor((TIMER_MAX_MS / 86_400_000) * 10) / 10;
+    expect(readme).toMatch(new RegExp(`${String(days).replace('.', '\\.')} days`));
   });
 });

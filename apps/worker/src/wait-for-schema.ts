@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import type { LoggerLike } from './types.js';
 
-export const REQUIRED_TABLES = ['orders', 'order_confirmations'] as const;
+export const REQUIRED_TABLES = ['orders', 'order_confirmations', 'order_outbox'] as const;
 
 export interface WaitForSchemaOptions {
   readonly logger: LoggerLike;

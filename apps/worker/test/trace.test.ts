@@ -96,10 +96,10 @@ describe('trace continuity across the built API and worker (shared SQLite file, 
     expect(jobLines.every((l) => l.trace_id === traceId && l.request_id === requestId)).toBe(true);
     expect(apiLine.span_id).not.toBe(confirmed.span_id);
 
-    // The console exporter printed the worker's CONSUMER span ("orders process") in that trace.
+    // The console exporter printed the worker's CONSUMER span ("process orders") in that trace.
     await until('the worker span on stdout', () => {
       const text = worker.lines.map((l) => (typeof l.raw === 'string' ? l.raw : '')).join('\n');
-      const at = text.indexOf("name: 'orders process'");
+      const at = text.indexOf("name: 'process orders'");
       return at !== -1 && text.slice(Math.max(0, at - 2000), at + 2000).includes(traceId)
         ? true
         : undefined;

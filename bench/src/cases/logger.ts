@@ -2,11 +2,15 @@ import { reported, startChild } from '../child.js';
 import { alternate, type CaseResult, type Contender } from '../rounds.js';
 import type { BenchOptions } from '../options.js';
 
-function contender(variant: string, lines: number): Contender {
+function contender(variant: string, lines: number, options: BenchOptions): Contender {
   return {
     name: variant,
     async measure() {
-      const child = startChild('logger-throughput', [variant, String(lines)]);
+      const child = startChild(
+        'logger-throughput',
+        [variant, String(lines)],
+        options.pinning.server,
+      );
       const result = await child.ready;
       await child.exited;
       return {
@@ -23,27 +27,23 @@ function contender(variant: string, lines: number): Contender {
 }
 
 export async function loggerCase(options: BenchOptions): Promise<CaseResult> {
-  const lines = options.quick ? 20_000 : 200_000;
-  const { medians, samples } = await alternate(
-    ['shipshape', 'winston', 'pino'].map((variant) => contender(variant, lines)),
-    options.rounds,
-    options.progress,
-  );
-  return {
-    case: 'logger',
-    description: `${lines} JSON lines with request and trace fields to a file, flush included`,
-    baseline: 'pino',
-    ratioOf: { metric: 'lines_per_second', better: 'higher' },
-    units: {
-      delivered_percent: '%',
-      lines_per_second: 'lines/s',
-      peak_rss_mb: 'MB',
-      disabled_call_ns: 'ns',
-      disabled_vs_emitted_percent: '%',
-      bytes_per_line: 'B',
+  const lines = options.smoke ? 20_000 : 200_000;
+  return alternate(
+    {
+      case: 'logger',
+      description: `${lines} JSON lines with request and trace fields to a file, flush included`,
+      baseline: 'pino',
+      ratioOf: { metric: 'lines_per_second', better: 'higher' },
+      units: {
+        delivered_percent: '%',
+        lines_per_second: 'lines/s',
+        peak_rss_mb: 'MB',
+        disabled_call_ns: 'ns',
+        disabled_vs_emitted_percent: '%',
+        bytes_per_line: 'B',
+      },
     },
-    rounds: options.rounds,
-    medians,
-    samples,
-  };
+    ['shipshape', 'winston', 'pino'].map((variant) => contender(variant, lines, options)),
+    options,
+  );
 }

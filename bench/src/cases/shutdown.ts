@@ -10,7 +10,7 @@ function contender(variant: string, options: BenchOptions): Contender {
   return {
     name: variant,
     async measure() {
-      const child = startChild('shutdown-server', [variant]);
+      const child = startChild('shutdown-server', [variant], options.pinning.server);
       const { port } = (await child.ready) as { port: number };
       let exited = false;
       const exit = child.exited.then((value) => {
@@ -18,7 +18,7 @@ function contender(variant: string, options: BenchOptions): Contender {
         return value;
       });
       const load = keepAliveLoad(port, 20, () => exited);
-      await new Promise((resolve) => setTimeout(resolve, options.quick ? 300 : 1000));
+      await new Promise((resolve) => setTimeout(resolve, options.smoke ? 300 : 1000));
       const signalledAt = Date.now();
       child.process.kill('SIGTERM');
       const deadline = setTimeout(() => child.process.kill('SIGKILL'), 15_000);
@@ -45,28 +45,25 @@ function contender(variant: string, options: BenchOptions): Contender {
 }
 
 export async function shutdownCase(options: BenchOptions): Promise<CaseResult> {
-  const { medians, samples } = await alternate(
-    VARIANTS.map((variant) => contender(variant, options)),
-    options.rounds,
-    options.progress,
-  );
-  return {
-    case: 'shutdown',
-    description: 'SIGTERM under keep-alive load: 20 connections, 50 ms handler, no drain delay',
-    baseline: 'naive',
-    ratioOf: { metric: 'lost_on_reused_socket', better: 'lower' },
-    units: {
-      answered: '',
-      received_never_answered: '',
-      lost_on_reused_socket: '',
-      lost_on_new_socket: '',
-      refused: '',
-      exit_after_last_response_ms: 'ms',
-      exit_after_signal_ms: 'ms',
-      exit_code: '',
+  return alternate(
+    {
+      case: 'shutdown',
+      description:
+        'SIGTERM under keep-alive load (20 connections from the runner), 50 ms handler, no drain delay',
+      baseline: 'naive',
+      ratioOf: { metric: 'lost_on_reused_socket', better: 'lower' },
+      units: {
+        answered: '',
+        received_never_answered: '',
+        lost_on_reused_socket: '',
+        lost_on_new_socket: '',
+        refused: '',
+        exit_after_last_response_ms: 'ms',
+        exit_after_signal_ms: 'ms',
+        exit_code: '',
+      },
     },
-    rounds: options.rounds,
-    medians,
-    samples,
-  };
+    VARIANTS.map((variant) => contender(variant, options)),
+    options,
+  );
 }

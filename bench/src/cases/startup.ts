@@ -4,13 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pinned } from '../child.js';
 import { freePort } from '../free-port.js';
 import { alternate, type CaseResult, type Contender } from '../rounds.js';
 import type { BenchOptions } from '../options.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-async function readyAfterMs(app: 'api' | 'worker'): Promise<number> {
+async function readyAfterMs(app: 'api' | 'worker', cpu: readonly string[]): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), `shipshape-bench-startup-${app}-`));
   const adminPort = await freePort();
   const env = {
@@ -34,7 +35,8 @@ async function readyAfterMs(app: 'api' | 'worker'): Promise<number> {
     if (code !== 0) throw new Error(`migrate.js exited ${String(code)}`);
   }
   const started = performance.now();
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  const [command, args] = pinned(cpu, ['dist/main.js']);
+  const child = spawn(command, args, {
     cwd: appDir,
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -61,15 +63,17 @@ async function readyAfterMs(app: 'api' | 'worker'): Promise<number> {
 export async function startupCase(options: BenchOptions): Promise<CaseResult> {
   const contenders: Contender[] = (['api', 'worker'] as const).map((app) => ({
     name: app,
-    measure: async () => ({ ready_after_ms: await readyAfterMs(app) }),
+    measure: async () => ({ ready_after_ms: await readyAfterMs(app, options.pinning.server) }),
   }));
-  return {
-    case: 'startup',
-    description: 'process start to readiness 200, embedded SQLite database, local Redis',
-    baseline: 'api',
-    ratioOf: { metric: 'ready_after_ms', better: 'lower' },
-    units: { ready_after_ms: 'ms' },
-    rounds: options.rounds,
-    ...(await alternate(contenders, options.rounds, options.progress)),
-  };
+  return alternate(
+    {
+      case: 'startup',
+      description: 'process start to readiness 200, embedded SQLite database, local Redis',
+      baseline: 'api',
+      ratioOf: { metric: 'ready_after_ms', better: 'lower' },
+      units: { ready_after_ms: 'ms' },
+    },
+    contenders,
+    options,
+  );
 }

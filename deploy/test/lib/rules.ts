@@ -13,6 +13,7 @@ export interface Rule {
 }
 export interface RuleGroup {
   name: string;
+  interval?: string;
   rules: Rule[];
 }
 

@@ -72,4 +72,25 @@ describe('exitOnConfigError', () => {
     expect(() => exitOnConfigError(foreign, options)).toThrow(foreign);
     expect(codes).toEqual([78]);
   });
+
+  it("reports another package's options error (code ending in _CONFIG_INVALID) the same way", () => {
+    class OptionsError extends Error {
+      readonly code = 'SHUTDOWN_CONFIG_INVALID';
+    }
+    const error = new OptionsError(
+      'invalid option "timeoutMs": 0 is too small; fetched from postgres://app:pw@db/x',
+    );
+    const { written, codes, options } = capture();
+    expect(() => exitOnConfigError(error, options)).toThrow(error);
+    expect(codes).toEqual([78]);
+    expect(written.join('')).toBe(
+      'Configuration is invalid (1 problem):\n' +
+        '  - invalid option "timeoutMs": 0 is too small; fetched from postgres://app:***@db/x\n' +
+        'Fix these in the environment variables, the files named by CONFIG_FILE, or the --key=value arguments, then restart.\n' +
+        'Exiting with code 78 (EX_CONFIG).\n',
+    );
+    const schemaMistake = Object.assign(new Error('x'), { code: 'CONFIG_SCHEMA_INVALID' });
+    expect(() => exitOnConfigError(schemaMistake, options)).toThrow(schemaMistake);
+    expect(codes).toEqual([78]);
+  });
 });

@@ -1,4 +1,5 @@
-import { isConfigError } from './config-error.js';
+import { formatConfigProblems, isConfigError } from './config-error.js';
+import { maskUrlCredentials } from './redact.js';
 
 /** EX_CONFIG from sysexits.h: "configuration error". */
 export const EX_CONFIG = 78;
@@ -11,14 +12,40 @@ export interface ExitOnConfigErrorOptions {
 }
 
 /**
- * For a `ConfigError`: writes its multi-line message to stderr and exits with 78 (EX_CONFIG).
- * Anything else is rethrown untouched. Never returns: if an injected `exit` returns, the error is rethrown.
+ * Another package's check of the options the configuration fed it, such as @shipshape/shutdown's
+ * `ShutdownConfigError` (`code: 'SHUTDOWN_CONFIG_INVALID'`): an Error whose code ends in `_CONFIG_INVALID`.
+ */
+function isOptionsError(error: unknown): error is Error & { code: string } {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.endsWith('_CONFIG_INVALID');
+}
+
+function configErrorText(error: unknown): string | undefined {
+  if (isConfigError(error)) return error.message;
+  if (!isOptionsError(error)) return undefined;
+  return formatConfigProblems([
+    {
+      key: error.code,
+      env: undefined,
+      format: undefined,
+      received: undefined,
+      source: undefined,
+      message: maskUrlCredentials(error.message),
+    },
+  ]);
+}
+
+/**
+ * For a `ConfigError`, or another package's options error (code ending in `_CONFIG_INVALID`): writes
+ * one multi-line message to stderr and exits with 78 (EX_CONFIG). Anything else is rethrown untouched.
+ * Never returns: if an injected `exit` returns, the error is rethrown.
  */
 export function exitOnConfigError(error: unknown, options: ExitOnConfigErrorOptions = {}): never {
-  if (!isConfigError(error)) throw error;
+  const text = configErrorText(error);
+  if (text === undefined) throw error;
   const stderr = options.stderr ?? process.stderr;
   const exit = options.exit ?? ((code: number) => process.exit(code));
-  stderr.write(`${error.message}\nExiting with code ${EX_CONFIG} (EX_CONFIG).\n`);
+  stderr.write(`${text}\nExiting with code ${EX_CONFIG} (EX_CONFIG).\n`);
   exit(EX_CONFIG);
   throw error;
 }

@@ -31,6 +31,7 @@ describe('schema fragments', () => {
       'server.bodyLimit': 'SERVER_BODY_LIMIT',
       'admin.host': 'ADMIN_HOST',
       'admin.port': 'ADMIN_PORT',
+      'admin.token': 'ADMIN_TOKEN',
       'log.level': 'LOG_LEVEL',
       'log.format': 'LOG_FORMAT',
       'database.url': 'DATABASE_URL',
@@ -41,6 +42,7 @@ describe('schema fragments', () => {
       'redis.url': 'REDIS_URL',
       'shutdown.timeout': 'SHUTDOWN_TIMEOUT',
       'shutdown.drainDelay': 'SHUTDOWN_DRAIN_DELAY',
+      'shutdown.gracePeriod': 'SHUTDOWN_GRACE_PERIOD',
       'telemetry.otlpEndpoint': 'OTEL_EXPORTER_OTLP_ENDPOINT',
       'telemetry.serviceName': 'OTEL_SERVICE_NAME',
       'telemetry.samplingRatio': 'OTEL_TRACES_SAMPLER_ARG',
@@ -64,7 +66,7 @@ describe('schema fragments', () => {
         keepAliveTimeout: 65_000,
         bodyLimit: 102_400,
       },
-      admin: { host: '0.0.0.0', port: 9464 },
+      admin: { host: '127.0.0.1', port: 9464, token: '' },
       log: { level: 'info', format: 'json' },
       database: {
         url: '',
@@ -74,7 +76,7 @@ describe('schema fragments', () => {
         acquireTimeout: 10_000,
       },
       redis: { url: 'redis://127.0.0.1:6379' },
-      shutdown: { timeout: 25_000, drainDelay: 0 },
+      shutdown: { timeout: 25_000, drainDelay: 0, gracePeriod: 30_000 },
       telemetry: { otlpEndpoint: '', serviceName: '', samplingRatio: 1 },
     });
   });
@@ -84,7 +86,7 @@ describe('schema fragments', () => {
       describeSchema(appSchema)
         .filter((r) => r.sensitive)
         .map((r) => r.key),
-    ).toEqual(['database.url', 'redis.url']);
+    ).toEqual(['admin.token', 'database.url', 'redis.url']);
   });
 
   it('take default overrides', () => {

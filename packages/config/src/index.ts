@@ -8,6 +8,7 @@ export { redactConfig } from './redact-config.js';
 export { maskUrlCredentials, REDACTED } from './redact.js';
 export { envNameFor } from './env-name.js';
 export { parseDuration } from './duration.js';
+export { TIMER_MAX_MS } from './bounds.js';
 export { parseBytes } from './bytes.js';
 export { FORBIDDEN_KEYS } from './forbidden-keys.js';
 export { describeSchema, renderConfigTable, CONFIG_TABLE_HEADER } from './describe-schema.js';
@@ -18,16 +19,17 @@ export {
   CONFIG_TABLE_START,
   CONFIG_TABLE_END,
 } from './readme-table.js';
-export { serverSchema, SERVER_SCHEMA_DEFAULTS } from './fragments/server.js';
-export { adminSchema, ADMIN_SCHEMA_DEFAULTS } from './fragments/admin.js';
+export { serverRules, serverSchema, SERVER_SCHEMA_DEFAULTS } from './fragments/server.js';
+export { adminRules, adminSchema, ADMIN_SCHEMA_DEFAULTS } from './fragments/admin.js';
 export { logSchema, LOG_SCHEMA_DEFAULTS } from './fragments/log.js';
-export { databaseSchema, DATABASE_SCHEMA_DEFAULTS } from './fragments/database.js';
+export { databaseRules, databaseSchema, DATABASE_SCHEMA_DEFAULTS } from './fragments/database.js';
 export { redisSchema, REDIS_SCHEMA_DEFAULTS } from './fragments/redis.js';
-export { shutdownSchema, SHUTDOWN_SCHEMA_DEFAULTS } from './fragments/shutdown.js';
+export { shutdownRules, shutdownSchema, SHUTDOWN_SCHEMA_DEFAULTS } from './fragments/shutdown.js';
 export { telemetrySchema, TELEMETRY_SCHEMA_DEFAULTS } from './fragments/telemetry.js';
 
 export type { LoadConfigOptions } from './load-config.js';
 export type { ConfigProblem } from './config-error.js';
+export type { ConfigRule } from './rules.js';
 export type { ExitOnConfigErrorOptions } from './exit-on-config-error.js';
 export type { ConfigRow } from './describe-schema.js';
 export type {

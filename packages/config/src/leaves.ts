@@ -1,3 +1,4 @@
+import { applyBounds } from './bounds.js';
 import { envNameFor } from './env-name.js';
 import { isForbiddenKey } from './forbidden-keys.js';
 import { resolveFormat, type FormatRule } from './formats.js';
@@ -35,12 +36,13 @@ function walk(section: SchemaSection, prefix: readonly string[], out: ResolvedLe
     }
     const node = section[name];
     if (isLeaf(node)) {
-      const rule = resolveFormat(node);
-      if (rule === undefined) {
+      const format = resolveFormat(node);
+      if (format === undefined) {
         throw new ConfigSchemaError(
           `'${key}' uses an unknown format ${JSON.stringify(node.format)}.`,
         );
       }
+      const rule = applyBounds(key, node, format);
       const env = node.env ?? envNameFor(key);
       out.push({ key, path, env, sensitive: node.sensitive === true, rule, spec: node });
     } else if (isSection(node) && Object.keys(node).length > 0) {

@@ -5,7 +5,7 @@ import type { Config, SchemaSection } from './schema.js';
 /** `loadConfig`, and on a `ConfigError` print it and exit 78. Call it before opening any port. */
 export function loadConfigOrExit<const S extends SchemaSection>(
   schema: S,
-  options: LoadConfigOptions & ExitOnConfigErrorOptions = {},
+  options: LoadConfigOptions<Config<S>> & ExitOnConfigErrorOptions = {},
 ): Config<S> {
   try {
     return loadConfig(schema, options);

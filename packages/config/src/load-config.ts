@@ -3,6 +3,7 @@ import { ConfigError, type ConfigProblem } from './config-error.js';
 import { resolveLeaves, type ResolvedLeaf } from './leaves.js';
 import { displayValue, maskUrlCredentials } from './redact.js';
 import { sealConfig } from './redact-config.js';
+import { assertRuleKeys, checkRules, type ConfigRule } from './rules.js';
 import { scrubProblems, secretTexts } from './scrub-secrets.js';
 import type { Config, EnvLike, SchemaSection } from './schema.js';
 import { readArguments } from './sources/arguments.js';
@@ -10,14 +11,16 @@ import { invalidValueMessage, leafProblem, type Assignment } from './sources/ass
 import { readEnvironment } from './sources/environment.js';
 import { readConfigFiles } from './sources/files.js';
 
-/** Where `loadConfig` reads from. Every field is optional. */
-export interface LoadConfigOptions {
+/** Where `loadConfig` reads from, and the rules between keys. Every field is optional. */
+export interface LoadConfigOptions<C = unknown> {
   /** Environment variables. Default: `process.env`. */
   readonly env?: EnvLike;
   /** Command-line arguments (`--server.port=8080`). Default: `process.argv.slice(2)`. */
   readonly argv?: readonly string[];
   /** JSON config files, later ones win. Default: `CONFIG_FILE` from `env`, comma-separated; else none. */
   readonly files?: readonly string[];
+  /** Rules between keys, checked after every key's format; broken ones join the same `ConfigError`. */
+  readonly rules?: readonly ConfigRule<C>[];
 }
 
 interface ResolvedLoadOptions {
@@ -29,7 +32,7 @@ interface ResolvedLoadOptions {
 /** The variable naming config files when `files` is not given. */
 export const CONFIG_FILE_VARIABLE = 'CONFIG_FILE';
 
-function resolveOptions(options: LoadConfigOptions): ResolvedLoadOptions {
+function resolveOptions(options: Omit<LoadConfigOptions, 'rules'>): ResolvedLoadOptions {
   const env = options.env ?? process.env;
   const files =
     options.files ??
@@ -108,10 +111,13 @@ function convictSchema(
  */
 export function loadConfig<const S extends SchemaSection>(
   schema: S,
-  options: LoadConfigOptions = {},
+  options: LoadConfigOptions<Config<S>> = {},
 ): Config<S> {
   const resolved = resolveOptions(options);
   const leaves = resolveLeaves(schema);
+  const leafByKey = new Map(leaves.map((l) => [l.key, l]));
+  const rules = options.rules ?? [];
+  assertRuleKeys(rules, leafByKey);
   const problems: ConfigProblem[] = [];
   const assignments: Assignment[] = [
     ...readConfigFiles(resolved.files, leaves, problems),
@@ -150,6 +156,18 @@ export function loadConfig<const S extends SchemaSection>(
       });
     }
   }
+  const properties = conf.getProperties() as Config<S>;
+  const given = new Map(
+    leaves.map((l) => [
+      l.key,
+      { source: 'default', raw: l.spec.defaultFromEnv?.(resolved.env) ?? l.spec.default },
+    ]),
+  );
+  for (const a of winners.values()) given.set(a.leaf.key, { source: a.source, raw: a.raw });
+  const invalid = new Set([...valueProblems, ...problems].map((p) => p.key));
+  valueProblems.push(
+    ...checkRules(rules, properties, { leaves: leafByKey, sources: given, invalid }),
+  );
   const secrets = leaves
     .filter((l) => l.sensitive)
     .flatMap((l) => secretTexts(resolved.env[l.env]))
@@ -163,5 +181,5 @@ export function loadConfig<const S extends SchemaSection>(
   const sections = new Set(
     leaves.flatMap((l) => l.path.slice(0, -1).map((_, i) => l.path.slice(0, i + 1).join('.'))),
   );
-  return sealConfig(conf.getProperties() as object, sensitive, sections) as Config<S>;
+  return sealConfig(properties, sensitive, sections);
 }

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.js';
 import { defineSchema } from './define-schema.js';
 import { EX_CONFIG } from './exit-on-config-error.js';
-import { adminSchema } from './fragments/admin.js';
-import { databaseSchema } from './fragments/database.js';
+import { TIMER_MAX_MS } from './bounds.js';
+import { ADMIN_TOKEN_MIN_LENGTH, adminSchema } from './fragments/admin.js';
+import { databaseRules, databaseSchema } from './fragments/database.js';
 import { logSchema } from './fragments/log.js';
 import { redisSchema } from './fragments/redis.js';
 import { serverSchema } from './fragments/server.js';
@@ -36,6 +37,8 @@ describe('README', () => {
     expect(readme).toContain(`Default: the comma-separated paths in \`${CONFIG_FILE_VARIABLE}\``);
     expect(readme).toContain(`calls \`exit(${EX_CONFIG})\``);
     expect(readme).toContain(`Exiting with code ${EX_CONFIG} (EX_CONFIG).`);
+    expect(readme).toContain(`at most \`TIMER_MAX_MS\` = ${TIMER_MAX_MS} ms`);
+    expect(readme).toContain(`\`token\` empty or at least ${ADMIN_TOKEN_MIN_LENGTH} characters`);
   });
 
   it('shows the error text the example really produces', () => {
@@ -45,6 +48,7 @@ describe('README', () => {
       log: logSchema(),
       database: databaseSchema(),
       orders: {
+        minItems: { doc: 'Fewest line items per order.', format: 'nat', min: 1, default: 1 },
         maxItems: { doc: 'Most line items per order.', format: 'nat', default: 50 },
         apiKey: { doc: 'Partner API key.', format: 'string', default: null, sensitive: true },
       },
@@ -52,8 +56,13 @@ describe('README', () => {
     let message = '';
     try {
       loadConfig(schema, {
-        env: { SERVER_PORT: '80a', DATABASE_URL: 'mysql://app:pw@db/orders' },
+        env: {
+          SERVER_PORT: '80a',
+          DATABASE_URL: 'mysql://app:pw@db/orders',
+          DATABASE_POOL_MIN: '20',
+        },
         argv: [],
+        rules: databaseRules(),
       });
     } catch (error) {
       if (error instanceof ConfigError) message = error.message;

@@ -40,6 +40,13 @@ export interface SchemaLeaf<T = unknown> {
   readonly protocols?: readonly string[];
   /** Computes the default from the environment the loader reads (`undefined` keeps `default`). */
   readonly defaultFromEnv?: (env: EnvLike) => unknown;
+  /** Number formats only: the smallest accepted value, as a number or in the format's text (`'1ms'`). */
+  readonly min?: number | string;
+  /**
+   * Number formats only: the largest accepted value. A `duration` without `max` is capped at
+   * `TIMER_MAX_MS`; set a larger `max` for a duration that never reaches a timer.
+   */
+  readonly max?: number | string;
 }
 
 /** A section of the schema: names mapped to values or nested sections. */

@@ -3,15 +3,18 @@ import type { Serializer } from './serialize.js';
 /** Keys every line owns; a field with one of these names is written as `fields.<name>`. */
 export const CORE_KEYS: ReadonlySet<string> = new Set(['timestamp', 'level', 'message']);
 
+/** Fields of the head: who wrote the line. Set by options, overridable by a child. */
+export const HEAD_KEYS: ReadonlySet<string> = new Set(['service', 'version', 'commit']);
+
 /** The fixed fields of one logger (root or child), pre-serialised once at creation. */
 export interface Bindings {
-  /** service and version. */
+  /** service, version and commit. */
   readonly head: Readonly<Record<string, unknown>>;
   /** options.fields and every child's fields, parent first, child values winning. */
   readonly rest: Readonly<Record<string, unknown>>;
   readonly headJson: string;
   readonly restJson: string;
-  /** Keys a context or call field must not repeat (else the slow, merging path runs). */
+  /** Keys a context or call field must not repeat (else the layered path runs). */
   readonly keys: ReadonlySet<string>;
   /** The `module` field, which names the logger for per-module levels. */
   readonly module: string | undefined;
@@ -25,20 +28,16 @@ function build(
   serializer: Serializer,
   head: Record<string, unknown>,
   rest: Record<string, unknown>,
+  keys: Set<string>,
+  restJson: string,
+  headJson: string = serializer.members(head),
 ): Bindings {
-  const keys = new Set<string>([
-    ...CORE_KEYS,
-    'trace_id',
-    'span_id',
-    ...Object.keys(head),
-    ...Object.keys(rest),
-  ]);
   const module = rest.module;
   return {
     head,
     rest,
-    headJson: serializer.members(head),
-    restJson: serializer.members(rest),
+    headJson,
+    restJson,
     keys,
     module: typeof module === 'string' && module !== '' ? module : undefined,
   };
@@ -46,34 +45,54 @@ function build(
 
 export function rootBindings(
   serializer: Serializer,
-  service: string,
-  version: string,
+  head: Readonly<Record<string, unknown>>,
   fields: Readonly<Record<string, unknown>>,
 ): Bindings {
   const rest: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
-    if (key !== 'service' && key !== 'version') rest[safeKey(key)] = value;
+    if (!HEAD_KEYS.has(key)) rest[safeKey(key)] = value;
   }
-  return build(serializer, { service, version }, rest);
+  const keys = new Set<string>([...CORE_KEYS, ...Object.keys(head), ...Object.keys(rest)]);
+  return build(serializer, { ...head }, rest, keys, serializer.members(rest));
 }
 
+/**
+ * A child's bindings. When the child only adds new keys (the usual `child({ module })` or
+ * `child({ request_id })`), the parent's JSON is extended rather than rebuilt.
+ */
 export function childBindings(
   serializer: Serializer,
   parent: Bindings,
   fields: Readonly<Record<string, unknown>>,
 ): Bindings {
-  const head: Record<string, unknown> = { ...parent.head };
+  let head = parent.head as Record<string, unknown>;
   const rest: Record<string, unknown> = { ...parent.rest };
-  for (const [key, value] of Object.entries(fields)) {
-    if (key === 'service' || key === 'version') head[key] = value;
-    else rest[safeKey(key)] = value;
+  const added: Record<string, unknown> = {};
+  let appendOnly = true;
+  const keys = new Set(parent.keys);
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    if (HEAD_KEYS.has(key)) {
+      if (head === parent.head) head = { ...parent.head };
+      head[key] = value;
+      continue;
+    }
+    const safe = safeKey(key);
+    if (Object.hasOwn(rest, safe)) appendOnly = false;
+    rest[safe] = value;
+    added[safe] = value;
+    keys.add(safe);
   }
-  return build(serializer, head, rest);
+  const restJson = appendOnly
+    ? parent.restJson + serializer.members(added)
+    : serializer.members(rest);
+  const headJson = head === parent.head ? parent.headJson : undefined;
+  return build(serializer, head, rest, keys, restJson, headJson);
 }
 
 /**
  * All fields of one line as one object, in output order, later sources winning:
- * service/version, context, trace ids, logger bindings, call fields.
+ * head, context, trace ids, logger bindings, call fields. (The pretty format's view of a line.)
  */
 export function mergeFields(
   bindings: Bindings,

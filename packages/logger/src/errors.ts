@@ -1,6 +1,10 @@
 /** Machine-readable codes of every error this package throws. */
 export type LoggerErrorCode =
-  'LOGGER_INVALID_LEVEL' | 'LOGGER_INVALID_OPTIONS' | 'LOGGER_DESTINATION_FAILED' | 'LOGGER_CLOSED';
+  | 'LOGGER_INVALID_LEVEL'
+  | 'LOGGER_INVALID_OPTIONS'
+  | 'LOGGER_DESTINATION_FAILED'
+  | 'LOGGER_CLOSED'
+  | 'LOGGER_LIMIT_EXCEEDED';
 
 /** An error with a stable `code` and a message that says what failed and what to do. */
 export class LoggerError extends Error {

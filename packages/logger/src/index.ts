@@ -10,7 +10,9 @@ export { requestContext, isValidRequestId, REQUEST_CONTEXT_DEFAULTS } from './re
 export type { RequestContextOptions } from './request-context.js';
 export { accessLog, ACCESS_LOG_DEFAULTS } from './access-log.js';
 export type { AccessLogOptions } from './access-log.js';
-export { logLevelHandler } from './log-level-handler.js';
+export { logLevelHandler, LOG_LEVEL_HANDLER_DEFAULTS } from './log-level-handler.js';
+export type { LogLevelHandlerOptions } from './log-level-handler.js';
+export type { LogTransport } from './transport-sink.js';
 export type { Middleware } from './http-types.js';
 export { DEFAULT_REDACT_KEYS, REDACTED } from './redact.js';
 export { LoggerError } from './errors.js';

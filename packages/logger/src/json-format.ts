@@ -1,14 +1,17 @@
 import type { Span } from '@opentelemetry/api';
-import { mergeFields, type Bindings } from './bindings.js';
+import { safeKey, type Bindings } from './bindings.js';
 import type { ContextStore } from './context.js';
 import { Clock, type LineFormatter } from './format.js';
 import type { Level } from './levels.js';
 import type { Serializer } from './serialize.js';
 import type { TraceReader } from './trace.js';
 
+const keep = (key: string): string => key;
+
 /**
  * One JSON object per line, built as a string in one pass: timestamp, level, message, service,
- * version, context (request_id, job_id, queue), trace_id, span_id, logger fields, call fields.
+ * version, commit, context (request_id, job_id, queue), trace_id, span_id, logger fields, call
+ * fields. Every source is serialised as it stands unless a key repeats across sources.
  */
 export class JsonFormatter implements LineFormatter {
   readonly #serializer: Serializer;
@@ -28,46 +31,62 @@ export class JsonFormatter implements LineFormatter {
     store: ContextStore | undefined,
     span: Span | undefined,
   ): string {
-    const serializer = this.#serializer;
+    const traceJson = this.#trace.fragment(span);
+    const keys = bindings.keys;
     let contextJson = '';
     if (store !== undefined) {
-      for (const key in store.fields) {
-        if (bindings.keys.has(key))
-          return this.#merged(level, message, bindings, fields, store, span);
+      const context = store.fields;
+      for (const key in context) {
+        if (keys.has(key) || (traceJson !== '' && isTraceKey(key))) {
+          return this.#layered(level, message, bindings, fields, store, span);
+        }
       }
       if (store.cacheOwner !== this) {
         store.cacheOwner = this;
-        store.cacheJson = serializer.members(store.fields);
+        store.cacheJson = this.#serializer.members(context);
       }
       contextJson = store.cacheJson;
     }
     let fieldsJson = '';
     if (fields !== undefined) {
       for (const key in fields) {
-        if (bindings.keys.has(key) || (store !== undefined && key in store.fields)) {
-          return this.#merged(level, message, bindings, fields, store, span);
+        if (
+          keys.has(key) ||
+          (store !== undefined && key in store.fields) ||
+          (traceJson !== '' && isTraceKey(key))
+        ) {
+          return this.#layered(level, message, bindings, fields, store, span);
         }
       }
-      fieldsJson = serializer.members(fields);
+      fieldsJson = this.#serializer.members(fields);
     }
     return (
-      '{"timestamp":"' +
-      this.#clock.now() +
-      '","level":"' +
-      level +
-      '","message":' +
-      serializer.string(message) +
+      this.#start(level, message) +
       bindings.headJson +
       contextJson +
-      this.#trace.fragment(span) +
+      traceJson +
       bindings.restJson +
       fieldsJson +
       '}\n'
     );
   }
 
-  /** Slow path when keys collide: merge, later sources winning, and serialise once. */
-  #merged(
+  #start(level: Level, message: string): string {
+    return (
+      '{"timestamp":"' +
+      this.#clock.now() +
+      '","level":"' +
+      level +
+      '","message":' +
+      this.#serializer.string(message)
+    );
+  }
+
+  /**
+   * When a key repeats across sources: each source is written without the keys a later one
+   * provides (later sources win), so no key repeats and nothing is merged into new objects.
+   */
+  #layered(
     level: Level,
     message: string,
     bindings: Bindings,
@@ -75,16 +94,33 @@ export class JsonFormatter implements LineFormatter {
     store: ContextStore | undefined,
     span: Span | undefined,
   ): string {
-    const merged = mergeFields(bindings, store?.fields, this.#trace.ids(span), fields);
+    const serializer = this.#serializer;
+    const later = new Set<string>();
+    const fieldsJson =
+      fields === undefined ? '' : serializer.membersRenamed(fields, safeKey, later, later);
+    const restJson = serializer.membersRenamed(bindings.rest, keep, later, later);
+    let traceJson = '';
+    const ids = this.#trace.ids(span);
+    if (ids !== undefined) {
+      if (!later.has('trace_id')) traceJson += ',"trace_id":"' + ids.trace_id + '"';
+      if (!later.has('span_id')) traceJson += ',"span_id":"' + ids.span_id + '"';
+      later.add('trace_id').add('span_id');
+    }
+    const contextJson =
+      store === undefined ? '' : serializer.membersRenamed(store.fields, safeKey, later, later);
+    const headJson = serializer.membersRenamed(bindings.head, keep, later);
     return (
-      '{"timestamp":"' +
-      this.#clock.now() +
-      '","level":"' +
-      level +
-      '","message":' +
-      this.#serializer.string(message) +
-      this.#serializer.members(merged) +
+      this.#start(level, message) +
+      headJson +
+      contextJson +
+      traceJson +
+      restJson +
+      fieldsJson +
       '}\n'
     );
   }
+}
+
+function isTraceKey(key: string): boolean {
+  return key === 'trace_id' || key === 'span_id';
 }

@@ -29,15 +29,30 @@ interface Setting {
 
 const MAX_TIMEOUT_MS = 2_147_483_647;
 
+/** A module name that may carry its own level: 1–64 characters of `[A-Za-z0-9._:/-]`. */
+export const MODULE_NAME = /^[A-Za-z0-9._:/-]{1,64}$/;
+
 /** Global and per-module levels shared by a root logger and all its children. */
 export class LevelControl {
   /** Bumped on every change so loggers can cache their threshold. */
   version = 0;
   readonly #global: Setting;
   readonly #modules = new Map<string, Setting>();
+  readonly #maxModules: number;
 
-  constructor(initial: Level) {
+  /** @param maxModules how many modules may have their own level at once. */
+  constructor(initial: Level, maxModules = 32) {
     this.#global = { level: initial, permanent: initial, expiresAt: null, timer: undefined };
+    this.#maxModules = maxModules;
+  }
+
+  /** How many modules have their own level now. */
+  get moduleCount(): number {
+    return this.#modules.size;
+  }
+
+  get maxModules(): number {
+    return this.#maxModules;
   }
 
   threshold(module: string | undefined): number {
@@ -48,8 +63,10 @@ export class LevelControl {
   set(level: Level, options: SetLevelOptions = {}): void {
     assertLevel(level, 'setLevel');
     const { module, expiresInMs } = options;
-    if (module !== undefined && (typeof module !== 'string' || module === '')) {
-      throw invalid(`module must be a non-empty string, got ${JSON.stringify(module)}`);
+    if (module !== undefined && (typeof module !== 'string' || !MODULE_NAME.test(module))) {
+      throw invalid(
+        `module must be 1–64 characters of letters, digits and . _ : / -, got ${describe(module)}`,
+      );
     }
     if (
       expiresInMs !== undefined &&
@@ -64,6 +81,13 @@ export class LevelControl {
     }
     let setting = module === undefined ? this.#global : this.#modules.get(module);
     if (setting === undefined) {
+      if (this.#modules.size >= this.#maxModules) {
+        throw new LoggerError(
+          'LOGGER_LIMIT_EXCEEDED',
+          `setLevel: ${this.#modules.size} modules already have their own level, the most allowed ` +
+            `(maxModuleLevels: ${this.#maxModules}). Change one of them, or wait for one to expire.`,
+        );
+      }
       setting = { level, permanent: undefined, expiresAt: null, timer: undefined };
       if (module !== undefined) this.#modules.set(module, setting);
     }
@@ -112,6 +136,13 @@ export class LevelControl {
 
 function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
+}
+
+/** A bounded, printable rendering of a value from outside (never echoes it whole). */
+function describe(value: unknown): string {
+  if (typeof value !== 'string') return typeof value;
+  const shown = JSON.stringify(value.length > 64 ? value.slice(0, 64) : value);
+  return value.length > 64 ? `${shown}… (${value.length} characters)` : shown;
 }
 
 function invalid(detail: string): LoggerError {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Capture } from '../test/helpers.js';
 import { runInJobContext, runWithContext } from './context.js';
-import { StreamDestination } from './stream-destination.js';
+import { resolveOptions } from './options.js';
 import type { LineFormatter } from './format.js';
 import { createLogger, createLoggerWith } from './logger.js';
 
@@ -11,6 +11,7 @@ describe('createLogger (JSON)', () => {
     const logger = createLogger({
       service: 'api',
       version: '1.2.3',
+      commit: '4f2c1e9',
       destination: out,
       fields: { region: 'eu' },
     });
@@ -25,6 +26,7 @@ describe('createLogger (JSON)', () => {
       'message',
       'service',
       'version',
+      'commit',
       'region',
       'order_id',
       'total_cents',
@@ -34,6 +36,7 @@ describe('createLogger (JSON)', () => {
       message: 'order created',
       service: 'api',
       version: '1.2.3',
+      commit: '4f2c1e9',
       order_id: 'o1',
     });
     expect(parsed.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
@@ -89,15 +92,7 @@ describe('createLogger (JSON)', () => {
     const out = new Capture();
     const format = vi.fn<LineFormatter['format']>(() => 'x\n');
     const logger = createLoggerWith(
-      {
-        service: 'api',
-        version: '1',
-        level: 'info',
-        format: 'json',
-        destination: new StreamDestination(out),
-        redact: [],
-        fields: {},
-      },
+      resolveOptions({ service: 'api', version: '1', destination: out }),
       () => ({ format }),
     );
     const touched = vi.fn();
@@ -190,15 +185,7 @@ describe('createLogger (JSON)', () => {
   it('never throws at the caller, even when formatting fails', async () => {
     const out = new Capture();
     const logger = createLoggerWith(
-      {
-        service: 'api',
-        version: '1',
-        level: 'info',
-        format: 'json',
-        destination: new StreamDestination(out),
-        redact: [],
-        fields: {},
-      },
+      resolveOptions({ service: 'api', version: '1', destination: out }),
       () => ({
         format: () => {
           throw new Error('formatter bug');

@@ -10,7 +10,9 @@ import { resolveOptions, type LoggerOptions, type ResolvedLoggerOptions } from '
 import { PrettyFormatter } from './pretty-format.js';
 import { Redactor } from './redact.js';
 import { Serializer } from './serialize.js';
+import { useColor } from './terminal.js';
 import { TraceReader } from './trace.js';
+import { settleAll, Transports } from './transports.js';
 
 /** Fields passed with one call. */
 export type LogFields = Readonly<Record<string, unknown>>;
@@ -26,18 +28,25 @@ export interface Logger {
   setLevel(level: Level, options?: SetLevelOptions): void;
   getLevels(): LevelSnapshot;
   isLevelEnabled(level: Level): boolean;
-  /** Resolves when every line logged before the call has been handed to the OS (pipes included). */
+  /**
+   * Resolves when every line logged before the call has been handed to the OS (pipes included)
+   * and every winston transport has written it (each within `flushTimeoutMs`).
+   */
   flush(): Promise<void>;
-  /** Flushes, then releases the destination (closes a file; never ends stdout). Shared by all children. */
+  /** Flushes, then releases the destination (closes a file; never ends stdout) and closes the transports. Shared by all children. */
   close(): Promise<void>;
 }
 
 /** @internal State shared by a root logger and all of its children. */
 interface Core {
   readonly serializer: Serializer;
-  readonly destination: Destination;
+  /** The built-in destination; undefined when only transports receive the lines. */
+  readonly destination: Destination | undefined;
+  readonly transports: Transports | undefined;
   readonly levels: LevelControl;
   readonly formatter: LineFormatter;
+  /** Formats the lines the transports get: the JSON formatter, whatever `format` says. */
+  readonly jsonFormatter: LineFormatter;
   readonly trace: TraceReader;
   closing: Promise<void> | undefined;
 }
@@ -105,14 +114,20 @@ class LoggerImpl implements Logger {
   }
 
   flush(): Promise<void> {
-    return this.#core.destination.flush();
+    const { destination, transports } = this.#core;
+    if (transports === undefined) return destination?.flush() ?? Promise.resolve();
+    if (destination === undefined) return transports.flush();
+    return settleAll([destination.flush(), transports.flush()]);
   }
 
   close(): Promise<void> {
     const core = this.#core;
     core.closing ??= (async () => {
       core.levels.close();
-      await core.destination.close();
+      const closing: Promise<void>[] = [];
+      if (core.destination !== undefined) closing.push(core.destination.close());
+      if (core.transports !== undefined) closing.push(core.transports.close());
+      await settleAll(closing);
     })();
     return core.closing;
   }
@@ -135,20 +150,41 @@ class LoggerImpl implements Logger {
   ): void {
     const core = this.#core;
     const text = typeof message === 'string' ? message : String(message);
-    let line: string;
+    const destination = core.destination;
+    let line = '';
+    if (destination !== undefined) {
+      line = this.#format(core.formatter, level, text, fields, store, span);
+      destination.write(line);
+    }
+    const transports = core.transports;
+    if (transports !== undefined && transports.accepts(level)) {
+      if (line === '' || core.formatter !== core.jsonFormatter)
+        line = this.#format(core.jsonFormatter, level, text, fields, store, span);
+      transports.write(line, level);
+    }
+  }
+
+  #format(
+    formatter: LineFormatter,
+    level: Level,
+    text: string,
+    fields: LogFields | undefined,
+    store: ContextStore | undefined,
+    span: Span | undefined,
+  ): string {
     try {
-      line = core.formatter.format(level, text, this.#bindings, fields, store, span);
+      return formatter.format(level, text, this.#bindings, fields, store, span);
     } catch (error) {
       // A logger never throws at its caller: write what is certain, and why the rest is missing.
-      line =
+      return (
         JSON.stringify({
           timestamp: new Date().toISOString(),
           level,
-          message: core.serializer.redactor.maskString(text),
+          message: this.#core.serializer.redactor.maskString(text),
           log_error: `fields could not be formatted: ${error instanceof Error ? error.message : String(error)}`,
-        }) + '\n';
+        }) + '\n'
+      );
     }
-    core.destination.write(line);
   }
 }
 
@@ -159,23 +195,49 @@ export function createLoggerWith(
 ): Logger {
   const serializer = new Serializer(new Redactor(resolved.redact));
   const trace = new TraceReader();
+  const jsonFormatter = new JsonFormatter(serializer, trace);
   const formatter =
     makeFormatter?.(serializer, trace) ??
     (resolved.format === 'pretty'
-      ? new PrettyFormatter(serializer, trace)
-      : new JsonFormatter(serializer, trace));
+      ? new PrettyFormatter(serializer, trace, { color: useColor(resolved.stream) })
+      : jsonFormatter);
+  const bindings = rootBindings(
+    serializer,
+    { service: resolved.service, version: resolved.version, commit: resolved.commit },
+    resolved.fields,
+  );
+  const destination = resolved.destination;
+  const report = (name: string, problem: string, error: unknown): void => {
+    const fields: Record<string, unknown> = {
+      transport: name,
+      hint: 'Lines for this transport may be missing; the other destinations are unaffected. Only this first failure is logged.',
+    };
+    if (error !== undefined) fields.err = error;
+    const line = formatter.format(
+      'error',
+      `log transport ${name} ${problem}`,
+      bindings,
+      fields,
+      undefined,
+      undefined,
+    );
+    if (destination !== undefined) destination.write(line);
+    else process.stderr.write(line);
+  };
   const core: Core = {
     serializer,
-    destination: resolved.destination,
-    levels: new LevelControl(resolved.level),
+    destination,
+    transports:
+      resolved.transports.length === 0
+        ? undefined
+        : new Transports(resolved.transports, resolved.flushTimeoutMs, report),
+    levels: new LevelControl(resolved.level, resolved.maxModuleLevels),
     formatter,
+    jsonFormatter,
     trace,
     closing: undefined,
   };
-  return new LoggerImpl(
-    core,
-    rootBindings(serializer, resolved.service, resolved.version, resolved.fields),
-  );
+  return new LoggerImpl(core, bindings);
 }
 
 /** Creates a root logger. See README for every option and its default. */

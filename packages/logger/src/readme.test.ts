@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ACCESS_LOG_DEFAULTS } from './access-log.js';
+import { LOG_LEVEL_HANDLER_DEFAULTS } from './log-level-handler.js';
 import { DEFAULTS } from './options.js';
+import { INLINE_OBJECT_CHARS } from './pretty-format.js';
+import { MAX_QUEUED_LINES } from './transport-sink.js';
 import { DEFAULT_REDACT_KEYS } from './redact.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -16,13 +19,32 @@ describe('README agrees with the code', () => {
     );
     expect(documented).toEqual({
       version: `'${DEFAULTS.version}'`,
+      commit: `'${DEFAULTS.commit}'`,
       level: `'${DEFAULTS.level}'`,
       format: `'${DEFAULTS.format}'`,
       destination: `'${DEFAULTS.destination}'`,
+      transports: JSON.stringify(DEFAULTS.transports),
+      flushTimeoutMs: String(DEFAULTS.flushTimeoutMs),
       redact: JSON.stringify(DEFAULTS.redact),
       fields: JSON.stringify(DEFAULTS.fields),
+      maxModuleLevels: String(DEFAULTS.maxModuleLevels),
     });
     expect(rows.get('service')).toBe('(required)');
+  });
+
+  it('documents the log-level handler defaults and the transport and pretty limits', () => {
+    for (const [name, value] of Object.entries(LOG_LEVEL_HANDLER_DEFAULTS)) {
+      expect(readme).toContain(`\`${name}\` — default \`${value}\``);
+    }
+    expect(readme.replace(/\s+/g, ' ')).toContain(
+      `a queue of at most ${MAX_QUEUED_LINES.toLocaleString('en')} lines`,
+    );
+    expect(readme.replace(/\s+/g, ' ')).toContain(
+      `objects whose JSON is over ${INLINE_OBJECT_CHARS} characters`,
+    );
+    expect(readme).toContain(
+      `\`maxModuleLevels\` (createLogger option, default ${DEFAULTS.maxModuleLevels})`,
+    );
   });
 
   it('lists the default redaction keys and access-log exclusions', () => {

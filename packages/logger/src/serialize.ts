@@ -40,6 +40,31 @@ export class Serializer {
     return out;
   }
 
+  /**
+   * Like `members`, with keys renamed by `rename` (core keys become `fields.<name>`), skipping
+   * renamed keys in `skip` and adding every written key to `seen` when given.
+   */
+  membersRenamed(
+    fields: Readonly<Record<string, unknown>>,
+    rename: (key: string) => string,
+    skip: ReadonlySet<string>,
+    seen?: Set<string>,
+  ): string {
+    let out = '';
+    for (const key in fields) {
+      if (!Object.hasOwn(fields, key)) continue;
+      const name = rename(key);
+      if (skip.has(name)) continue;
+      const value = fields[key];
+      const quoted = this.#redactor.quotedKey(name);
+      const json = quoted === null ? '"' + REDACTED + '"' : this.safeValue(value);
+      if (json === undefined) continue;
+      out += ',' + (quoted ?? JSON.stringify(name)) + ':' + json;
+      seen?.add(name);
+    }
+    return out;
+  }
+
   /** One value as JSON; undefined when the value is not representable (undefined, function, symbol). */
   safeValue(value: unknown): string | undefined {
     try {

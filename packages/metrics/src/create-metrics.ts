@@ -24,6 +24,7 @@ import type { KnexLike } from './knex.js';
 import { resolveOptions } from './options.js';
 import type { MetricsOptions } from './options.js';
 import { serializeRegistry } from './serialize.js';
+import type { PublicPathFamily } from './serialize.js';
 import { observeShutdown } from './shutdown-bridge.js';
 import type { EventSourceLike, Teardown } from './types.js';
 
@@ -32,7 +33,7 @@ export interface Metrics {
   readonly registry: Registry;
   /** node:http handler for `/metrics` (text 0.0.4, or OpenMetrics 1.0 when the Accept header asks). */
   readonly handler: MetricsHandler;
-  /** Renders the registry as a string, yielding to the event loop between slices. */
+  /** Renders the registry as a string, yielding to the event loop between slices (as `handler`). */
   scrape(format?: ExpositionFormat): Promise<string>;
   /** Content-Type header value for a format. */
   contentType(format?: ExpositionFormat): string;
@@ -84,6 +85,15 @@ export function createMetrics(options: MetricsOptions): Metrics {
   let queues: QueueCollector | undefined;
   let workers: WorkerCollector | undefined;
 
+  let publicPathReported = false;
+  const reportPublicPath = (families: readonly PublicPathFamily[]): void => {
+    if (publicPathReported) return;
+    publicPathReported = true;
+    resolved.logger?.warn(
+      `metrics: ${families.length} famil${families.length === 1 ? 'y is' : 'ies are'} read through prom-client's public get(), which copies every series at once (slower scrapes, longer event-loop blocks): ${families.map((family) => `${family.name} (${family.reason})`).join('; ')}. Use the prom-client version this package pins, or expose these families with prom-client's own classes; this is reported once.`,
+      { metrics: families.map((family) => family.name) },
+    );
+  };
   const serialize = (
     format: ExpositionFormat,
     write: (chunk: string) => void,
@@ -93,7 +103,9 @@ export function createMetrics(options: MetricsOptions): Metrics {
       format,
       defaultLabels,
       sliceBudgetMs: resolved.scrapeSliceMs,
+      fastPath: resolved.scrapeFastPath,
       write,
+      onPublicPath: reportPublicPath,
       logger: resolved.logger,
       ...(pause === undefined ? {} : { pause }),
     });

@@ -28,15 +28,19 @@ export function formatValue(value: number): string {
   return `${value}`;
 }
 
-/** Renders `name="value"` pairs for series labels followed by default labels the series lacks. */
+/**
+ * Renders `name="value"` pairs for series labels followed by default labels the series lacks,
+ * leaving out the label named `skip`.
+ */
 export function formatLabelPairs(
   labels: Readonly<Record<string, string | number | undefined>>,
   defaults: Readonly<Record<string, string>>,
+  skip?: string,
 ): string {
   let out = '';
   for (const key in labels) {
     const value = labels[key];
-    if (value === undefined) continue;
+    if (value === undefined || key === skip) continue;
     out += `${out === '' ? '' : ','}${key}="${escapeLabelValue(String(value))}"`;
   }
   for (const key in defaults) {

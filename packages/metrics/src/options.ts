@@ -18,6 +18,11 @@ export interface MetricsOptions {
   readonly seriesLimit?: number;
   /** Longest stretch a scrape renders before yielding to the event loop. */
   readonly scrapeSliceMs?: number;
+  /**
+   * Read counters, gauges and histograms from prom-client's series state (checked once per class)
+   * instead of copying them through `get()`. `false` renders every family through `get()`.
+   */
+  readonly scrapeFastPath?: boolean;
   /** Bound on each BullMQ queue read during a scrape. */
   readonly queueTimeoutMs?: number;
   /** Where collector failures are reported. */
@@ -30,6 +35,7 @@ export const DEFAULTS = {
   defaultMetrics: true,
   seriesLimit: 2000,
   scrapeSliceMs: 5,
+  scrapeFastPath: true,
   queueTimeoutMs: 1000,
 } as const;
 
@@ -41,6 +47,7 @@ export interface ResolvedMetricsOptions {
   readonly defaultMetrics: boolean;
   readonly seriesLimit: number;
   readonly scrapeSliceMs: number;
+  readonly scrapeFastPath: boolean;
   readonly queueTimeoutMs: number;
   readonly logger: LoggerLike | undefined;
 }
@@ -63,6 +70,7 @@ export function resolveOptions(options: MetricsOptions): ResolvedMetricsOptions 
     defaultMetrics: options.defaultMetrics ?? DEFAULTS.defaultMetrics,
     seriesLimit: positive('seriesLimit'),
     scrapeSliceMs: positive('scrapeSliceMs'),
+    scrapeFastPath: options.scrapeFastPath ?? DEFAULTS.scrapeFastPath,
     queueTimeoutMs: positive('queueTimeoutMs'),
     logger: options.logger,
   };

@@ -3,7 +3,25 @@ import { context, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { Registry, Summary } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics } from './create-metrics.js';
-import { serializeRegistry } from './serialize.js';
+import { SLICE_MAX_CHARS, serializeRegistry } from './serialize.js';
+
+/** Runs `work` while counting turns of the event loop (setImmediate callbacks) and chunks written. */
+async function withTicker(
+  work: (write: (chunk: string) => void) => Promise<void>,
+): Promise<{ ticks: number; chunks: string[] }> {
+  let ticks = 0;
+  let running = true;
+  const tick = (): void => {
+    ticks++;
+    if (running) setImmediate(tick);
+  };
+  const chunks: string[] = [];
+  setImmediate(tick);
+  const before = ticks;
+  await work((chunk) => chunks.push(chunk));
+  running = false;
+  return { ticks: ticks - before, chunks };
+}
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const contextManager = new AsyncLocalStorageContextManager();
@@ -113,19 +131,45 @@ describe('serialiser', () => {
     expect(text).not.toContain('broken_gauge');
   });
 
-  it('writes in several slices when the budget is exceeded and the result equals a single pass', async () => {
-    const metrics = createMetrics({ service: 'svc', defaultMetrics: false });
+  it('turns the event loop at least once per 2 × SLICE_MAX_CHARS of output, whatever the clock allows', async () => {
+    const metrics = createMetrics({ service: 'svc', defaultMetrics: false, seriesLimit: 5000 });
+    const histogram = metrics.histogram({ name: 'big_seconds', help: 'Big.', labelNames: ['i'] });
+    for (let index = 0; index < 3000; index++) histogram.observe({ i: index }, index / 3000);
+    const { ticks, chunks } = await withTicker((write) =>
+      serializeRegistry(metrics.registry, {
+        format: 'prometheus',
+        defaultLabels: { service: 'svc', version: 'unknown' },
+        sliceBudgetMs: 60_000,
+        write,
+      }),
+    );
+    const output = chunks.join('');
+    expect(output).toBe(await metrics.scrape());
+    expect(output.length).toBeGreaterThan(4 * SLICE_MAX_CHARS);
+    expect(ticks).toBeGreaterThanOrEqual(Math.floor(output.length / (2 * SLICE_MAX_CHARS)));
+  });
+
+  it('turns the event loop after every pause, even one that resolves at once (a fast reader)', async () => {
+    const metrics = createMetrics({ service: 'svc', defaultMetrics: false, seriesLimit: 20_000 });
     const counter = metrics.counter({ name: 'many_total', help: 'Many.', labelNames: ['i'] });
-    for (let index = 0; index < 1500; index++) counter.inc({ i: index });
-    const sliced: string[] = [];
-    await serializeRegistry(metrics.registry, {
-      format: 'prometheus',
-      defaultLabels: { service: 'svc', version: 'unknown' },
-      sliceBudgetMs: 0.0001,
-      write: (chunk) => sliced.push(chunk),
-    });
-    expect(sliced.length).toBeGreaterThan(10);
-    expect(sliced.join('')).toBe(await metrics.scrape());
+    for (let index = 0; index < 10_000; index++) counter.inc({ i: index });
+    let pauses = 0;
+    const { ticks, chunks } = await withTicker((write) =>
+      serializeRegistry(metrics.registry, {
+        format: 'prometheus',
+        defaultLabels: { service: 'svc', version: 'unknown' },
+        sliceBudgetMs: 0.0001,
+        write,
+        // What 'drain' does when the reader keeps up: the wait is over within the same tick.
+        pause: () => {
+          pauses++;
+          return Promise.resolve();
+        },
+      }),
+    );
+    expect(chunks.join('')).toBe(await metrics.scrape());
+    expect(pauses).toBeGreaterThan(3);
+    expect(ticks).toBeGreaterThanOrEqual(pauses);
   });
 
   it('waits on pause() promises and abandons the scrape on stop', async () => {

@@ -4,22 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './free-port.js';
+import { findPostgresBinDir } from './postgres-binaries.js';
 import { TestkitError } from './testkit-error.js';
 
 const run = promisify(execFile);
 
 /** Options for {@link startPostgresCluster}; every field is optional. */
 export interface PostgresClusterOptions {
-  /** Folder holding initdb and pg_ctl. */
+  /** Folder holding initdb and pg_ctl. Default: found by {@link findPostgresBinDir}. */
   readonly binDir?: string;
   /** Bound for each initdb / pg_ctl call. */
   readonly commandTimeoutMs?: number;
 }
 
+/** The fixed defaults; `binDir` has none: it is looked up on each machine. */
 export const POSTGRES_CLUSTER_DEFAULTS = {
-  binDir: '/usr/lib/postgresql/15/bin',
   commandTimeoutMs: 60_000,
-} as const satisfies Required<PostgresClusterOptions>;
+} as const satisfies Required<Omit<PostgresClusterOptions, 'binDir'>>;
 
 type ResolvedPostgresClusterOptions = {
   readonly [K in keyof PostgresClusterOptions]-?: PostgresClusterOptions[K] & {};
@@ -32,6 +33,8 @@ export type ShutdownMode = 'smart' | 'fast' | 'immediate';
 export interface PostgresCluster {
   readonly port: number;
   readonly dir: string;
+  /** The folder whose initdb and pg_ctl run this cluster. */
+  readonly binDir: string;
   /** `postgres://postgres@127.0.0.1:<port>` — append `/<database>`. */
   readonly serverUrl: string;
   /** (Re)starts the server and waits until it accepts connections. */
@@ -55,7 +58,11 @@ async function postgresIds(): Promise<{ uid: number; gid: number }> {
 export async function startPostgresCluster(
   options: PostgresClusterOptions = {},
 ): Promise<PostgresCluster> {
-  const config: ResolvedPostgresClusterOptions = { ...POSTGRES_CLUSTER_DEFAULTS, ...options };
+  const config: ResolvedPostgresClusterOptions = {
+    ...POSTGRES_CLUSTER_DEFAULTS,
+    ...options,
+    binDir: options.binDir ?? (await findPostgresBinDir()).binDir,
+  };
   const asRoot = process.getuid?.() === 0;
   const exec = async (bin: string, args: string[]): Promise<void> => {
     const command = join(config.binDir, bin);
@@ -89,6 +96,7 @@ export async function startPostgresCluster(
       return port;
     },
     dir,
+    binDir: config.binDir,
     get serverUrl() {
       return `postgres://postgres@127.0.0.1:${String(port)}`;
     },

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NODE_PROCESS_DEFAULTS } from './node-process.js';
+import { POSTGRES_LOOKUP_DEFAULTS } from './postgres-binaries.js';
 import { POSTGRES_CLUSTER_DEFAULTS } from './postgres-cluster.js';
 import { REDIS_SERVER_DEFAULTS } from './redis-server.js';
 import { TEST_DATABASE_DEFAULTS } from './test-database.js';
@@ -26,13 +27,26 @@ const literal = (value: string | number): string =>
 describe('README documents the real defaults', () => {
   it.each([
     ['startRedisServer', REDIS_SERVER_DEFAULTS],
-    ['startPostgresCluster', POSTGRES_CLUSTER_DEFAULTS],
     ['spawnNode', NODE_PROCESS_DEFAULTS],
   ] as const)('%s', (heading, defaults) => {
     const expected = Object.fromEntries(
       Object.entries(defaults).map(([key, value]) => [key, literal(value)]),
     );
     expect(documentedDefaults(heading)).toEqual(expected);
+  });
+
+  it('startPostgresCluster (binDir is looked up, never a fixed path)', () => {
+    expect(documentedDefaults('startPostgresCluster')).toEqual({
+      binDir: 'found by `findPostgresBinDir()`',
+      commandTimeoutMs: literal(POSTGRES_CLUSTER_DEFAULTS.commandTimeoutMs),
+    });
+  });
+
+  it('findPostgresBinDir', () => {
+    expect(documentedDefaults('findPostgresBinDir')).toEqual({
+      path: '`process.env.PATH`',
+      versionsDir: literal(POSTGRES_LOOKUP_DEFAULTS.versionsDir),
+    });
   });
 
   it('createTestDatabase', () => {

@@ -3,7 +3,9 @@ export type TestkitErrorCode =
   | 'TESTKIT_REDIS_START_TIMEOUT'
   | 'TESTKIT_REDIS_EXITED'
   | 'TESTKIT_REDIS_STOP_TIMEOUT'
-  | 'TESTKIT_POSTGRES_COMMAND_FAILED';
+  | 'TESTKIT_POSTGRES_COMMAND_FAILED'
+  | 'TESTKIT_POSTGRES_NOT_FOUND'
+  | 'TESTKIT_NETNS_UNAVAILABLE';
 
 export class TestkitError extends Error {
   override readonly name = 'TestkitError';

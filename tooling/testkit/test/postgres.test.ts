@@ -1,8 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   createTestDatabase,
+  findPostgresBinDir,
   startPostgresCluster,
   type PostgresCluster,
   type TestDatabase,
@@ -25,6 +28,25 @@ afterAll(async () => {
 });
 
 describe('startPostgresCluster', () => {
+  it('finds the server programs on this machine (no version written anywhere) and runs that server', async () => {
+    const found = await findPostgresBinDir();
+    const cluster = await startPostgresCluster();
+    cleanups.push(() => cluster.destroy());
+    expect(cluster.binDir).toBe(found.binDir);
+    // pg_ctl (PostgreSQL) 16.4 (Ubuntu 16.4-1) → 16.4: the running server is the one that was found.
+    const pgCtlVersion = /\(PostgreSQL\) (\S+)/.exec(
+      execFileSync(join(found.binDir, 'pg_ctl'), ['--version'], { encoding: 'utf8' }),
+    )?.[1];
+    const client = new pg.Client({ connectionString: `${cluster.serverUrl}/postgres` });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
+      expect(rows[0]?.server_version.split(' ')[0]).toBe(pgCtlVersion);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('runs a private cluster that can be stopped, started again and destroyed', async () => {
     const cluster: PostgresCluster = await startPostgresCluster();
     cleanups.push(() => cluster.destroy());

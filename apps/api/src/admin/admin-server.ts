@@ -1,8 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { adminAccess } from './admin-access.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-export interface AdminRoutes {
+export interface AdminListenerOptions {
+  /** Admin token (`ADMIN_TOKEN_FILE`); empty: changes and details from loopback callers only. */
+  readonly token: string;
   /** Serves /livez, /readyz, /startupz, /healthz and calls next() for anything else. */
   readonly health: (req: IncomingMessage, res: ServerResponse, next?: () => void) => unknown;
   readonly metrics: Handler;
@@ -11,17 +14,19 @@ export interface AdminRoutes {
 }
 
 /**
- * The admin port's request listener: probes, /metrics, /admin/log-level, /admin/info.
- * It is never exposed publicly (a Service of its own, or none: the kubelet and Prometheus reach
- * the pod directly).
+ * The admin port's request listener: probes, /metrics, /admin/log-level, /admin/info, behind
+ * `adminAccess`. It is never exposed publicly (a Service of its own, or none: the kubelet and
+ * Prometheus reach the pod directly).
  */
-export function adminListener(routes: AdminRoutes): Handler {
+export function adminListener(options: AdminListenerOptions): Handler {
+  const allowed = adminAccess(options.token);
   return (req, res) => {
+    if (!allowed(req, res)) return;
     const path = (req.url ?? '/').split('?')[0];
-    if (path === '/metrics') return routes.metrics(req, res);
-    if (path === '/admin/log-level') return routes.logLevel(req, res);
-    if (path === '/admin/info') return routes.info(req, res);
-    void routes.health(req, res, () => {
+    if (path === '/metrics') return options.metrics(req, res);
+    if (path === '/admin/log-level') return options.logLevel(req, res);
+    if (path === '/admin/info') return options.info(req, res);
+    void options.health(req, res, () => {
       res.writeHead(404, { 'content-type': 'application/problem+json' });
       res.end(
         JSON.stringify({

@@ -61,6 +61,8 @@ function toProblem(error: unknown, retryAfterSeconds: number): ProblemInit {
   }
   const bodyError = bodyParserProblem(error);
   if (bodyError) return bodyError;
+  const clientError = exposedClientError(error);
+  if (clientError) return clientError;
   return {
     status: 500,
     title: 'Internal Server Error',
@@ -107,6 +109,39 @@ function bodyParserProblem(error: unknown): ProblemInit | undefined {
       return undefined;
   }
 }
+
+/**
+ * Errors that Express, its router and body-parser raise for a bad request carry a 4xx `status` and
+ * `expose: true` (http-errors): e.g. a malformed percent-encoding in the path (URIError → 400).
+ * They keep their status; their message is not sent (it may echo input), only a fixed text.
+ */
+function exposedClientError(error: unknown): ProblemInit | undefined {
+  const { status, statusCode, expose } = (error ?? {}) as {
+    status?: unknown;
+    statusCode?: unknown;
+    expose?: unknown;
+  };
+  const code = typeof status === 'number' ? status : statusCode;
+  if (typeof code !== 'number' || code < 400 || code > 499 || expose === false) return undefined;
+  return {
+    status: code,
+    title: CLIENT_ERROR_TITLES[code] ?? 'Bad Request',
+    detail:
+      error instanceof URIError
+        ? 'The request path is not valid percent-encoding.'
+        : 'The request could not be processed as sent.',
+  };
+}
+
+const CLIENT_ERROR_TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  411: 'Length Required',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  431: 'Request Header Fields Too Large',
+};
 
 /** The path without its query: `instance` names the resource, and never reflects query input. */
 function instanceOf(originalUrl: string): string {

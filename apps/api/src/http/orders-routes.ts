@@ -13,6 +13,7 @@ import {
   listOrdersQuery,
 } from '../orders/validation.js';
 import { waitForConfirmation } from '../orders/wait-for-confirmation.js';
+import { traceContextFor } from '../queue/trace-context.js';
 import { HttpProblem } from './problem.js';
 import { requestIdOf } from './request-id.js';
 import type { LoggerLike } from '../logger-like.js';
@@ -20,6 +21,9 @@ import { parseOrThrow, validationProblem } from './validation-problem.js';
 
 /** Enqueues the confirmation job; a duplicate for the same order is a no-op. */
 export type EnqueueConfirmation = (order: Order, context: EnqueueContext) => Promise<void>;
+
+/** Asks the outbox relay to check a pending order's job now (a retry of its POST). */
+export type ExpediteConfirmation = (order: Order, context: EnqueueContext) => Promise<void>;
 
 export interface EnqueueContext {
   readonly requestId?: string | undefined;
@@ -30,7 +34,12 @@ export interface EnqueueContext {
 
 export interface OrdersRoutesOptions {
   readonly repository: OrdersRepository;
+  /**
+   * The request path's own publish, for latency only: the order's outbox record (committed with
+   * it) gets the job published by the relay when this fails or the process dies first.
+   */
   readonly enqueueConfirmation: EnqueueConfirmation;
+  readonly expediteConfirmation: ExpediteConfirmation;
   /** Aborts when shutdown starts: long polls answer at once instead of being cut off. */
   readonly shutdownSignal: AbortSignal;
   readonly logger: LoggerLike;
@@ -39,7 +48,7 @@ export interface OrdersRoutesOptions {
 const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 
 export function ordersRoutes(options: OrdersRoutesOptions): Router {
-  const { repository, enqueueConfirmation, shutdownSignal, logger } = options;
+  const { repository, enqueueConfirmation, expediteConfirmation, shutdownSignal, logger } = options;
   const router = Router();
 
   router.post('/v1/orders', async (req, res) => {
@@ -69,6 +78,7 @@ export function ordersRoutes(options: OrdersRoutesOptions): Router {
       idempotencyKey: key,
       fingerprint: requestFingerprint(body),
       requestId,
+      traceContext: traceContextFor(context),
     });
     if (result.outcome === 'conflict') {
       throw new HttpProblem({
@@ -79,33 +89,21 @@ export function ordersRoutes(options: OrdersRoutesOptions): Router {
       });
     }
     if (result.outcome === 'created') {
-      try {
-        await enqueueConfirmation(result.order, context);
-      } catch (error) {
-        // Without its job the order would stay pending forever: take it back, answer 503.
-        await repository.remove(result.order.id).then(
-          () =>
-            logger.warn('order withdrawn: its confirmation job could not be enqueued', {
-              order_id: result.order.id,
-            }),
-          (removeError: unknown) =>
-            logger.error(
-              'order left pending without a job: enqueue and withdrawal both failed; retrying with the same Idempotency-Key repairs it',
-              {
-                order_id: result.order.id,
-                err: removeError,
-              },
-            ),
-        );
-        throw error;
-      }
+      // Committed: the answer is 201 whatever happens next. Publishing here only saves the relay's
+      // delay; when it fails, the outbox record (same transaction) gets the job published later.
+      await enqueueConfirmation(result.order, context).catch((error: unknown) => {
+        logger.warn('order committed; its job will be published by the outbox relay', {
+          order_id: result.order.id,
+          err: error,
+        });
+      });
       logger.info('order created', {
         order_id: result.order.id,
         total_cents: result.order.total_cents,
       });
     } else {
-      // A retry: if the first attempt's enqueue was lost, this one repairs it (same job id → no-op otherwise).
-      if (result.order.status === 'pending') await enqueueConfirmation(result.order, context);
+      // A retry of a pending order: the relay checks its job now (re-added if lost, retried if failed).
+      if (result.order.status === 'pending') await expediteConfirmation(result.order, context);
       logger.info('idempotent retry answered with the existing order', {
         order_id: result.order.id,
       });

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import { withDatabase } from '../errors.js';
+import type { OutboxStore } from '../outbox/outbox-store.js';
+import type { TraceContext } from '../queue/trace-context.js';
 import { encodeCursor } from './cursor.js';
 import { createIdGenerator } from './ids.js';
 import { orderTotalCents } from './validation.js';
@@ -11,6 +13,8 @@ export interface CreateOrderRequest {
   /** Hash of the validated body, compared when the idempotency key is seen again. */
   readonly fingerprint: string;
   readonly requestId?: string | undefined;
+  /** Carried into the confirmation job, so the worker joins the request's trace. */
+  readonly traceContext?: TraceContext | undefined;
 }
 
 export type CreateOrderResult =
@@ -31,11 +35,20 @@ export interface OrdersPage {
 }
 
 export interface OrdersRepository {
+  /**
+   * Commits the order and its outbox record in one transaction: once this resolves with `created`,
+   * the order's confirmation job will be published, by this request or by the relay.
+   */
   create(request: CreateOrderRequest): Promise<CreateOrderResult>;
   findById(id: string): Promise<Order | undefined>;
   list(request: ListOrdersRequest): Promise<OrdersPage>;
-  /** Compensation when the confirmation job could not be enqueued. */
-  remove(id: string): Promise<void>;
+}
+
+export interface OrdersRepositoryOptions {
+  readonly outbox: OutboxStore;
+  /** How long the request that created an order has to publish its job before the relay may. */
+  readonly publishLeaseMs: number;
+  readonly nextId?: () => string;
 }
 
 interface OrderRow {
@@ -49,6 +62,7 @@ interface OrderRow {
   created_at: string | Date | number;
   updated_at: string | Date | number;
   confirmed_at: string | Date | number | null;
+  failure_reason: string | null;
 }
 
 const COLUMNS = [
@@ -62,12 +76,15 @@ const COLUMNS = [
   'created_at',
   'updated_at',
   'confirmed_at',
+  'failure_reason',
 ] as const;
 
 export function createOrdersRepository(
   db: Knex,
-  nextId: () => string = createIdGenerator(),
+  options: OrdersRepositoryOptions,
 ): OrdersRepository {
+  const { outbox, publishLeaseMs } = options;
+  const nextId = options.nextId ?? createIdGenerator();
   const orders = (): Knex.QueryBuilder<OrderRow, OrderRow[]> => db<OrderRow>('orders');
 
   async function findByKey(key: string): Promise<OrderRow | undefined> {
@@ -87,7 +104,7 @@ export function createOrdersRepository(
   }
 
   return {
-    async create({ order, idempotencyKey, fingerprint, requestId }) {
+    async create({ order, idempotencyKey, fingerprint, requestId, traceContext }) {
       if (idempotencyKey !== undefined) {
         const existing = await findByKey(idempotencyKey);
         if (existing) return replayOrConflict(existing, fingerprint);
@@ -105,9 +122,15 @@ export function createOrdersRepository(
         created_at: now,
         updated_at: now,
         confirmed_at: null,
+        failure_reason: null,
       };
       try {
-        await withDatabase('inserting an order', () => orders().insert(row));
+        await withDatabase('inserting an order', () =>
+          db.transaction(async (trx) => {
+            await trx('orders').insert(row);
+            await outbox.insert(trx, { orderId: row.id, requestId, traceContext }, publishLeaseMs);
+          }),
+        );
       } catch (error) {
         // Two requests with the same key raced; the other one won. Answer as a retry would.
         if (idempotencyKey !== undefined && isUniqueViolation(error)) {
@@ -144,15 +167,6 @@ export function createOrdersRepository(
         nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null,
       };
     },
-
-    async remove(id) {
-      await withDatabase('removing an order that could not be enqueued', () =>
-        db.transaction(async (trx) => {
-          await trx('order_confirmations').where({ order_id: id }).delete();
-          await trx('orders').where({ id, status: 'pending' }).delete();
-        }),
-      );
-    },
   };
 }
 
@@ -168,14 +182,19 @@ function isUniqueViolation(error: unknown): boolean {
 function toOrder(row: OrderRow): Order {
   return {
     id: row.id,
-    status: row.status === 'confirmed' ? 'confirmed' : 'pending',
+    status: toStatus(row.status),
     customer_email: row.customer_email,
     items: JSON.parse(row.items) as OrderItem[],
     total_cents: Number(row.total_cents),
     created_at: toIso(row.created_at),
     updated_at: toIso(row.updated_at),
     confirmed_at: row.confirmed_at === null ? null : toIso(row.confirmed_at),
+    failure_reason: row.status === 'failed' ? (row.failure_reason ?? 'unknown') : null,
   };
+}
+
+function toStatus(status: string): OrderStatus {
+  return status === 'confirmed' || status === 'failed' ? status : 'pending';
 }
 
 /** SQLite returns what was written (ISO strings, or `YYYY-MM-DD HH:MM:SS` UTC); pg returns Dates. */

@@ -1,4 +1,5 @@
-export type OrderStatus = 'pending' | 'confirmed';
+/** `failed` is terminal: the order can never be confirmed (`failure_reason` says why). */
+export type OrderStatus = 'pending' | 'confirmed' | 'failed';
 
 export interface OrderItem {
   readonly sku: string;
@@ -16,6 +17,8 @@ export interface Order {
   readonly created_at: string;
   readonly updated_at: string;
   readonly confirmed_at: string | null;
+  /** Why a `failed` order cannot be confirmed; null otherwise. */
+  readonly failure_reason: string | null;
 }
 
 export interface NewOrder {

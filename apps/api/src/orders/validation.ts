@@ -40,7 +40,7 @@ export function orderTotalCents(
 }
 
 export const listOrdersQuery = z.object({
-  status: z.enum(['pending', 'confirmed']).optional(),
+  status: z.enum(['pending', 'confirmed', 'failed']).optional(),
   limit: z
     .string()
     .regex(/^\d+$/, 'must be a whole number')

@@ -42,10 +42,22 @@ export const ORDER_QUEUE_DEFAULTS = {
   enqueueTimeoutMs: 2000,
 } as const;
 
+/**
+ * What {@link OrderQueue.ensureConfirmation} found and did: `added` a job (none existed: never
+ * published, or lost with a Redis that keeps nothing), `retried` a job that had run out of attempts,
+ * or left one that is `queued` (waiting, delayed, active) or already `completed`.
+ */
+export type EnsureOutcome = 'added' | 'retried' | 'queued' | 'completed';
+
 export interface OrderQueue {
   readonly queue: Queue<ConfirmOrderJobData>;
   /** Adds `order.confirm` with job id = order id; adding the same order again is a no-op. */
   enqueueConfirmation(data: ConfirmOrderJobData): Promise<void>;
+  /**
+   * Makes sure the order's job exists and can still run: adds it when missing, retries it when it
+   * failed (never a second job for the same order). Bounded by the enqueue timeout.
+   */
+  ensureConfirmation(data: ConfirmOrderJobData): Promise<EnsureOutcome>;
   close(): Promise<void>;
 }
 
@@ -57,7 +69,7 @@ export function createOrderQueue(options: OrderQueueOptions): OrderQueue {
     prefix: options.prefix ?? ORDER_QUEUE_DEFAULTS.prefix,
     // Not skipWaitingForReady: BullMQ's one-time set-up (INFO, scripts) must wait for the first
     // connection, or it fails against the offline client and every later add fails with it. The
-    // fast failure for callers comes from the status check in enqueueConfirmation instead.
+    // fast failure for callers comes from the status check in bounded() instead.
     defaultJobOptions: {
       attempts: options.attempts ?? ORDER_QUEUE_DEFAULTS.attempts,
       backoff: { type: 'exponential', delay: options.backoffMs ?? ORDER_QUEUE_DEFAULTS.backoffMs },
@@ -68,33 +80,49 @@ export function createOrderQueue(options: OrderQueueOptions): OrderQueue {
   // Connection errors surface through readiness and per request; without a listener they would crash.
   queue.on('error', () => undefined);
 
+  /** Fails fast when Redis is not connected, and gives up (503 for a request) after the timeout. */
+  async function bounded<T>(what: string, run: () => Promise<T>): Promise<T> {
+    if (redis.status !== 'ready') {
+      throw new DependencyUnavailableError('redis', `${what} (connection ${redis.status})`);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        run(),
+        new Promise<never>((_resolve, reject) => {
+          timer = setTimeout(() => {
+            reject(new Error(`Redis did not answer within ${timeoutMs} ms`));
+          }, timeoutMs);
+        }),
+      ]);
+    } catch (error) {
+      throw new DependencyUnavailableError('redis', what, { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   return {
     queue,
-    async enqueueConfirmation(data) {
-      if (redis.status !== 'ready') {
-        throw new DependencyUnavailableError(
-          'redis',
-          `enqueueing order ${data.order_id} (connection ${redis.status})`,
-        );
-      }
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        await Promise.race([
-          queue.add(CONFIRM_JOB_NAME, data, { jobId: data.order_id }),
-          new Promise((_resolve, reject) => {
-            timer = setTimeout(() => {
-              reject(new Error(`enqueue did not finish within ${timeoutMs} ms`));
-            }, timeoutMs);
-          }),
-        ]);
-      } catch (error) {
-        throw new DependencyUnavailableError('redis', `enqueueing order ${data.order_id}`, {
-          cause: error,
-        });
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    enqueueConfirmation: (data) =>
+      bounded(`enqueueing order ${data.order_id}`, async () => {
+        await queue.add(CONFIRM_JOB_NAME, data, { jobId: data.order_id });
+      }),
+    ensureConfirmation: (data) =>
+      bounded(`re-driving order ${data.order_id}`, async (): Promise<EnsureOutcome> => {
+        const job = await queue.getJob(data.order_id);
+        if (job === undefined) {
+          await queue.add(CONFIRM_JOB_NAME, data, { jobId: data.order_id });
+          return 'added';
+        }
+        const state = await job.getState();
+        if (state === 'failed') {
+          // A fresh budget of attempts (and backoff), as if the job had just been published.
+          await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+          return 'retried';
+        }
+        return state === 'completed' ? 'completed' : 'queued';
+      }),
     close: () => queue.close(),
   };
 }

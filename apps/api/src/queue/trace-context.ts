@@ -46,6 +46,13 @@ export function traceContextFor(incoming?: {
 
 const tracer = trace.getTracer('@shipshape/example-api');
 
+/** Runs `fn` with the given W3C trace context as the active parent (the relay, long after the request). */
+export function inTraceOf<T>(traceContext: TraceContext | undefined, fn: () => T): T {
+  if (traceContext === undefined) return fn();
+  const parent = propagation.extract(context.active(), { ...traceContext });
+  return context.with(parent, fn);
+}
+
 /** Runs `fn` inside a PRODUCER span (messaging semantic conventions), a no-op without an SDK. */
 export async function inProducerSpan<T>(
   queueName: string,
@@ -53,12 +60,15 @@ export async function inProducerSpan<T>(
   fn: () => Promise<T>,
 ): Promise<T> {
   return tracer.startActiveSpan(
-    `publish ${queueName}`,
+    // Messaging semantic conventions: `{messaging.operation.name} {messaging.destination.name}`;
+    // adding a job is a `send` (the consumer side is `process orders`).
+    `send ${queueName}`,
     {
       kind: SpanKind.PRODUCER,
       attributes: {
         'messaging.system': 'bullmq',
-        'messaging.operation.type': 'publish',
+        'messaging.operation.type': 'send',
+        'messaging.operation.name': 'send',
         'messaging.destination.name': queueName,
         'messaging.message.id': jobId,
       },

@@ -1,3 +1,5 @@
+import { valueAt, type ConfigRule } from '../rules.js';
+
 /** Overrides for `databaseSchema` defaults. */
 export interface DatabaseSchemaOptions {
   readonly url?: string;
@@ -42,14 +44,29 @@ export function databaseSchema(options: DatabaseSchemaOptions = {}) {
     poolMax: {
       doc: 'Most connections open at once.',
       format: 'nat',
+      min: 1,
       default: d.poolMax,
       env: 'DATABASE_POOL_MAX',
     },
     acquireTimeout: {
       doc: 'Longest wait for a free pool connection before the query fails, in ms.',
       format: 'duration',
+      min: '1ms',
       default: d.acquireTimeout,
       env: 'DATABASE_ACQUIRE_TIMEOUT',
     },
   } as const;
+}
+
+/** Rules of a `databaseSchema()` section mounted at `section`. */
+export function databaseRules(section = 'database'): ConfigRule<object>[] {
+  const min = `${section}.poolMin`;
+  const max = `${section}.poolMax`;
+  return [
+    {
+      keys: [min, max],
+      rule: `${min} must be at most ${max}`,
+      check: (config) => Number(valueAt(config, min)) <= Number(valueAt(config, max)),
+    },
+  ];
 }

@@ -1,3 +1,5 @@
+import { valueAt, type ConfigRule } from '../rules.js';
+
 /** Overrides for `serverSchema` defaults. Durations take `"30s"`-style text or milliseconds. */
 export interface ServerSchemaOptions {
   readonly host?: string;
@@ -36,18 +38,21 @@ export function serverSchema(options: ServerSchemaOptions = {}) {
     requestTimeout: {
       doc: 'Longest time to receive a whole request (node:http requestTimeout), in ms.',
       format: 'duration',
+      min: '1ms',
       default: d.requestTimeout,
       env: 'SERVER_REQUEST_TIMEOUT',
     },
     headersTimeout: {
       doc: 'Longest time to receive request headers (node:http headersTimeout); keep it at most requestTimeout.',
       format: 'duration',
+      min: '1ms',
       default: d.headersTimeout,
       env: 'SERVER_HEADERS_TIMEOUT',
     },
     keepAliveTimeout: {
       doc: 'Idle keep-alive socket lifetime; longer than the load balancer idle timeout (60s on most).',
       format: 'duration',
+      min: '1ms',
       default: d.keepAliveTimeout,
       env: 'SERVER_KEEP_ALIVE_TIMEOUT',
     },
@@ -58,4 +63,17 @@ export function serverSchema(options: ServerSchemaOptions = {}) {
       env: 'SERVER_BODY_LIMIT',
     },
   } as const;
+}
+
+/** Rules of a `serverSchema()` section mounted at `section`. */
+export function serverRules(section = 'server'): ConfigRule<object>[] {
+  const headers = `${section}.headersTimeout`;
+  const request = `${section}.requestTimeout`;
+  return [
+    {
+      keys: [headers, request],
+      rule: `${headers} must be at most ${request} (node:http refuses a longer headers timeout)`,
+      check: (config) => Number(valueAt(config, headers)) <= Number(valueAt(config, request)),
+    },
+  ];
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as createOrders from './20261127000100_create_orders.js';
+import * as createOrderOutbox from './20261202000100_create_order_outbox.js';
 
 interface Migration {
   readonly name: string;
@@ -12,6 +13,7 @@ interface Migration {
  */
 const MIGRATIONS: readonly Migration[] = [
   { name: '20261127000100_create_orders', module: createOrders },
+  { name: '20261202000100_create_order_outbox', module: createOrderOutbox },
 ];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {

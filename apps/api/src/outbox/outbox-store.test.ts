@@ -1,0 +1,128 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '@shipshape/testkit';
+import { createDatabase } from '../db/connection.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { createOutboxStore } from './outbox-store.js';
+
+interface Backend {
+  /** Several independent connections to one database, as several API replicas have. */
+  handles: Knex[];
+  cleanup(): Promise<void>;
+}
+
+async function sqlite(): Promise<Backend> {
+  const dir = mkdtempSync(join(tmpdir(), 'outbox-store-'));
+  const file = join(dir, 'orders.sqlite');
+  const handles = [1, 2, 3].map(() => createDatabase({ file }).db);
+  await migrateToLatest(handles[0]!);
+  return {
+    handles,
+    async cleanup() {
+      await Promise.all(handles.map((db) => db.destroy()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function postgres(): Promise<Backend> {
+  const database = await createTestDatabase({ prefix: 'api_outbox' });
+  const handles = [1, 2, 3].map(() => createDatabase({ url: database.url, poolMax: 2 }).db);
+  await migrateToLatest(handles[0]!);
+  return {
+    handles,
+    async cleanup() {
+      await Promise.all(handles.map((db) => db.destroy()));
+      await database.drop();
+    },
+  };
+}
+
+async function insertOrders(db: Knex, ids: readonly string[], status = 'pending'): Promise<void> {
+  const now = new Date().toISOString();
+  await db('orders').insert(
+    ids.map((id) => ({
+      id,
+      status,
+      customer_email: 'a@b.co',
+      items: '[]',
+      total_cents: 0,
+      created_at: now,
+      updated_at: now,
+    })),
+  );
+}
+
+describe.each([
+  ['SQLite', sqlite],
+  ['PostgreSQL', postgres],
+])('outbox store on %s', (_name, open) => {
+  let backend: Backend;
+  let clock = 1_000_000;
+  const now = () => clock;
+
+  beforeAll(async () => {
+    backend = await open();
+  });
+  afterAll(() => backend.cleanup());
+
+  it('never hands one record to two relays claiming at the same time, and leases what it hands out', async () => {
+    const [db] = backend.handles;
+    const ids = Array.from({ length: 60 }, (_, i) => `claim-${String(i).padStart(3, '0')}`);
+    await insertOrders(db!, ids);
+    const store = createOutboxStore(db!, now);
+    await db!.transaction(async (trx) => {
+      for (const id of ids) await store.insert(trx, { orderId: id, requestId: `r-${id}` }, 0);
+    });
+
+    const stores = backend.handles.map((handle) => createOutboxStore(handle, now));
+    const claims = await Promise.all(
+      [...stores, ...stores].map((relay) => relay.claimDue(15, 5_000)),
+    );
+    const claimed = claims.flat().map((record) => record.orderId);
+    expect(new Set(claimed).size).toBe(claimed.length);
+    expect(claimed.length).toBe(60);
+    expect(claims.flat().every((record) => record.orderStatus === 'pending')).toBe(true);
+    expect(claims.flat().find((r) => r.orderId === 'claim-007')?.requestId).toBe('r-claim-007');
+
+    // Leased: nothing is due until the lease ends, then everything is again.
+    expect(await stores[0]!.claimDue(100, 5_000)).toEqual([]);
+    clock += 5_000;
+    expect(await stores[1]!.claimDue(100, 5_000)).toHaveLength(60);
+    expect(await store.stats()).toEqual({ records: 60, oldestAgeMs: 5_000 });
+    await store.remove(ids);
+    expect(await store.stats()).toEqual({ records: 0, oldestAgeMs: 0 });
+  });
+
+  it('claims settled orders with their status, reschedules, and expedites on request', async () => {
+    const [db] = backend.handles;
+    await insertOrders(db!, ['done-1'], 'confirmed');
+    await insertOrders(db!, ['wait-1']);
+    const store = createOutboxStore(db!, now);
+    await db!.transaction(async (trx) => {
+      await store.insert(trx, { orderId: 'done-1' }, 0);
+      await store.insert(trx, { orderId: 'wait-1' }, 60_000);
+    });
+    const claimed = await store.claimDue(10, 1_000);
+    expect(claimed.map((r) => [r.orderId, r.orderStatus, r.attempts])).toEqual([
+      ['done-1', 'confirmed', 1],
+    ]);
+    await store.remove(['done-1']);
+
+    await store.expedite({ orderId: 'wait-1' });
+    const expedited = await store.claimDue(10, 1_000);
+    expect(expedited.map((r) => r.orderId)).toEqual(['wait-1']);
+    await store.reschedule(['wait-1'], 2_000, 'Redis did not answer');
+    clock += 1_999;
+    expect(await store.claimDue(10, 1_000)).toEqual([]);
+    clock += 1;
+    expect((await store.claimDue(10, 1_000)).map((r) => [r.orderId, r.attempts])).toEqual([
+      ['wait-1', 2],
+    ]);
+    const row = await db!('order_outbox').where({ order_id: 'wait-1' }).first();
+    expect(row.last_error).toBe('Redis did not answer');
+  });
+});

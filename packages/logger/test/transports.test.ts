@@ -1,0 +1,223 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { context, trace, TraceFlags } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import winston from 'winston';
+import DailyRotateFile from 'winston-daily-rotate-file';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger, runWithContext, type Logger, type LogTransport } from '../src/index.js';
+import { Capture } from './helpers.js';
+import { listen } from './server.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'shipshape-logger-transports-'));
+const manager = new AsyncLocalStorageContextManager();
+beforeAll(() => {
+  context.setGlobalContextManager(manager.enable());
+});
+afterAll(() => {
+  context.disable();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const spanContext = {
+  traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+  spanId: '00f067aa0ba902b7',
+  traceFlags: TraceFlags.SAMPLED,
+};
+
+/** Lines with context, trace ids, a child's fields, a secret and an error: what every sink must see. */
+function logMixed(logger: Logger, count: number): void {
+  const db = logger.child({ module: 'db' });
+  for (let i = 0; i < count; i++) {
+    runWithContext({ request_id: `r-${i}` }, () => {
+      context.with(trace.setSpanContext(context.active(), spanContext), () => {
+        db.info('query', { i, password: 'hunter2', url: 'postgres://u:hunter2@db/x' });
+        if (i % 10 === 0) logger.warn('slow', { i, err: new Error(`slow ${i}`) });
+        logger.debug('detail', { i });
+      });
+    });
+  }
+}
+
+const parse = (text: string): Record<string, unknown>[] =>
+  text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+// winston's typings declare transports as classes this rule cannot follow.
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
+
+describe('winston transports as destinations', () => {
+  it('File: every line, byte for byte the JSON destination line, on disk when flush() resolves', async () => {
+    const out = new Capture();
+    const filename = join(dir, 'file', 'app.log');
+    const file = new winston.transports.File({ filename });
+    const logger = createLogger({ service: 'api', destination: out, transports: [file] });
+    logMixed(logger, 2000);
+    await logger.flush();
+    const written = readFileSync(filename, 'utf8');
+    expect(written.split('\n').length - 1).toBe(2200);
+    expect(written).toBe(out.text);
+    expect(written).not.toContain('hunter2');
+    expect(parse(written)[0]).toMatchObject({
+      service: 'api',
+      request_id: 'r-0',
+      trace_id: spanContext.traceId,
+      span_id: spanContext.spanId,
+      module: 'db',
+      password: '[REDACTED]',
+    });
+    await logger.close();
+  });
+
+  it("winston's level rules: a transport's own level filters further, the logger's level first", async () => {
+    const warnings = new winston.transports.File({
+      filename: join(dir, 'levels', 'warn.log'),
+      level: 'warn',
+    });
+    const everything = new winston.transports.File({ filename: join(dir, 'levels', 'all.log') });
+    const silent = new winston.transports.File({
+      filename: join(dir, 'levels', 'silent.log'),
+      silent: true,
+    });
+    const logger = createLogger({
+      service: 'api',
+      level: 'info',
+      transports: [warnings, everything, silent],
+    });
+    logger.debug('d');
+    logger.info('i');
+    logger.warn('w');
+    logger.error('e');
+    await logger.close();
+    const levels = (name: string): unknown[] =>
+      parse(readFileSync(join(dir, 'levels', name), 'utf8')).map((line) => line.level);
+    expect(levels('warn.log')).toEqual(['warn', 'error']);
+    expect(levels('all.log')).toEqual(['info', 'warn', 'error']);
+    expect(readFileSync(join(dir, 'levels', 'silent.log'), 'utf8')).toBe('');
+  });
+
+  it('Http: the collector has every line, with the JSON fields, when flush() resolves', async () => {
+    const received: Record<string, unknown>[] = [];
+    const server = await listen(
+      createServer((req: IncomingMessage, res) => {
+        let body = '';
+        req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        req.on('end', () => {
+          // Answer late, so that only waiting for winston's 'logged' report can see the line land.
+          setTimeout(() => {
+            received.push(JSON.parse(body) as Record<string, unknown>);
+            res.end('ok');
+          }, 20);
+        });
+      }),
+    );
+    try {
+      const out = new Capture();
+      const http = new winston.transports.Http({
+        port: Number(new URL(server.url).port),
+        path: '/logs',
+      });
+      const logger = createLogger({ service: 'api', destination: out, transports: [http] });
+      logMixed(logger, 50);
+      await logger.flush();
+      expect(received).toHaveLength(55);
+      // winston's Http transport sends its info with sorted keys; compare the fields, not the text.
+      const sorted = (lines: Record<string, unknown>[]) =>
+        [...lines].sort((a, b) => order(a).localeCompare(order(b)));
+      const order = (line: Record<string, unknown>) =>
+        `${String(line.level)}:${String(line.i).padStart(3, '0')}`;
+      expect(sorted(received)).toEqual(sorted(out.lines()));
+      await logger.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('winston-daily-rotate-file: rotation happens and every line is in one of the files after close()', async () => {
+    const rotating = join(dir, 'rotating');
+    const transport = new DailyRotateFile({
+      dirname: rotating,
+      filename: 'app-%DATE%.log',
+      maxSize: '2k',
+    });
+    let rotations = 0;
+    transport.on('rotate', () => rotations++);
+    const logger = createLogger({ service: 'api', transports: [transport] });
+    for (let i = 0; i < 300; i++) logger.info('line', { i, pad: 'x'.repeat(40) });
+    await logger.flush();
+    await logger.close();
+    const files = readdirSync(rotating).filter(
+      (name) => name.endsWith('.log') || /\.log\.\d+$/.test(name),
+    );
+    expect(rotations).toBeGreaterThan(0);
+    expect(files.length).toBe(rotations + 1);
+    const seen = files
+      .flatMap((name) => parse(readFileSync(join(rotating, name), 'utf8')))
+      .map((line) => line.i);
+    expect(seen.sort((a, b) => Number(a) - Number(b))).toEqual(
+      Array.from({ length: 300 }, (_, i) => i),
+    );
+  });
+
+  it('a failing transport is reported once, loses only its own lines, and flush() says how many', async () => {
+    const closed = await listen(createServer());
+    const port = Number(new URL(closed.url).port);
+    await closed.close();
+    const out = new Capture();
+    const http = new winston.transports.Http({ port });
+    const logger = createLogger({ service: 'api', destination: out, transports: [http] });
+    for (let i = 0; i < 20; i++) logger.info('to nowhere', { i });
+    await expect(logger.flush()).rejects.toMatchObject({
+      code: 'LOGGER_DESTINATION_FAILED',
+      message: expect.stringMatching(/http#0 lost 20 line\(s\)/),
+    });
+    await logger.flush();
+    const lines = out.lines();
+    const reports = lines.filter((line) => String(line.message).startsWith('log transport'));
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({
+      level: 'error',
+      transport: 'http#0',
+      err: { message: expect.stringContaining('ECONNREFUSED') },
+    });
+    expect(lines.filter((line) => line.message === 'to nowhere')).toHaveLength(20);
+    await logger.close();
+  });
+
+  it('a transport whose format throws is reported once and never throws at the caller', async () => {
+    const out = new Capture();
+    const broken = new winston.transports.File({
+      filename: join(dir, 'broken.log'),
+      format: winston.format((info) => {
+        if (info.i === 3) throw new Error('format bug');
+        return info;
+      })(),
+    });
+    const logger = createLogger({ service: 'api', destination: out, transports: [broken] });
+    for (let i = 0; i < 6; i++) expect(() => logger.info('x', { i })).not.toThrow();
+    await expect(logger.flush()).rejects.toThrow(/lost 1 line/);
+    expect(out.lines().filter((line) => line.transport === 'file#0')).toHaveLength(1);
+    expect(parse(readFileSync(join(dir, 'broken.log'), 'utf8')).map((line) => line.i)).toEqual([
+      0, 1, 2, 4, 5,
+    ]);
+    await logger.close();
+  });
+
+  it('rejects what is not a winston transport with an actionable error', () => {
+    const notTransports: unknown[] = [winston.transports.Console, { filename: 'x.log' }, null];
+    for (const candidate of notTransports) {
+      expect(() =>
+        createLogger({ service: 'api', transports: [candidate as LogTransport] }),
+      ).toThrow(
+        expect.objectContaining({
+          code: 'LOGGER_INVALID_OPTIONS',
+          message: expect.stringMatching(/transports\[0\] is not a winston transport/),
+        }),
+      );
+    }
+  });
+});
