@@ -2,6 +2,8 @@
 # Runs the example stack on this machine: the orders API and the worker, sharing the embedded
 # SQLite database (or PostgreSQL when DATABASE_URL is set) and the local Redis.
 # Ctrl-C (or SIGTERM) shuts both down gracefully; the script exits with the first non-zero code.
+# Everything listens on 127.0.0.1 only. The jobs live under their own Redis prefix (QUEUE_PREFIX,
+# default shipshape-demo), removed when the demo stops.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -15,6 +17,8 @@ pnpm exec turbo run build --filter=@shipshape/example-api --filter=@shipshape/ex
 
 export NODE_ENV=${NODE_ENV:-development}
 export DATABASE_FILE=${DATABASE_FILE:-$PWD/.data/demo.sqlite}
+export QUEUE_PREFIX=${QUEUE_PREFIX:-shipshape-demo}
+export SERVER_HOST=127.0.0.1 ADMIN_HOST=127.0.0.1
 api_port=${SERVER_PORT:-3000}
 api_admin_port=${API_ADMIN_PORT:-9464}
 worker_admin_port=${WORKER_ADMIN_PORT:-9465}
@@ -31,14 +35,16 @@ api=$!
   node --import ./dist/telemetry.js dist/main.js) &
 worker=$!
 
-# Once only: a second SIGTERM tells the apps to give up on a graceful shutdown and exit at once.
+# Once only: a second signal tells the apps to give up on a graceful shutdown and exit at once.
+# The apps hear the signal the demo got (Ctrl-C: SIGINT), so their logs name it.
 stopping=false
 stop() {
   if [ "$stopping" = true ]; then return; fi
   stopping=true
-  kill -TERM "$api" "$worker" 2>/dev/null || true
+  kill -"$1" "$api" "$worker" 2>/dev/null || true
 }
-trap stop INT TERM
+trap 'stop INT' INT
+trap 'stop TERM' TERM
 
 ready() { node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$1"; }
 for _ in $(seq 1 100); do
@@ -49,8 +55,8 @@ shipshape demo is up (Ctrl-C stops it gracefully):
   orders API        http://127.0.0.1:$api_port/v1/orders
   API admin         http://127.0.0.1:$api_admin_port/readyz  /metrics  /admin/info
   worker admin      http://127.0.0.1:$worker_admin_port/readyz  /metrics  /admin/info
-try:
-  curl -si -X POST http://127.0.0.1:$api_port/v1/orders -H 'content-type: application/json' \\
+the tour is in README.md ("Five minutes with the demo"); first:
+  curl -s -X POST http://127.0.0.1:$api_port/v1/orders -H 'content-type: application/json' \\
     -d '{"customer_email":"a@b.co","items":[{"sku":"SKU-1","quantity":2,"unit_price_cents":1999}]}'
 
 MSG
@@ -63,10 +69,20 @@ done
 # Whichever ends first (or a signal), the other is stopped too, gracefully.
 set +e
 wait -n "$api" "$worker"
-stop
+stop TERM
 wait "$api"
 api_code=$?
 wait "$worker"
 worker_code=$?
+# The demo's jobs go with it: nothing is left under its prefix in the shared Redis.
+(cd apps/api && node --input-type=module -e '
+  import { Queue } from "bullmq";
+  import { Redis } from "ioredis";
+  const connection = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
+  const queue = new Queue("orders", { connection, prefix: process.argv[1] });
+  await queue.obliterate({ force: true });
+  await queue.close();
+  connection.disconnect();
+' "$QUEUE_PREFIX") || echo "demo: could not remove the queue $QUEUE_PREFIX:orders from Redis" >&2
 if [ "$api_code" -ne 0 ]; then exit "$api_code"; fi
 exit "$worker_code"

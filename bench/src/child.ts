@@ -13,10 +13,23 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** The command line of a Node.js process on the pinned core, if any: `taskset -c N node …`. */
-export function pinned(cpu: readonly string[], args: readonly string[]): [string, string[]] {
-  const [command = process.execPath, ...rest] = [...cpu, process.execPath, ...args];
+/**
+ * The command line of a Node.js process on the pinned core, if any: `taskset -c N node …`; `node`
+ * is the runner's own Node.js unless another binary is given (`--compare-node`).
+ */
+export function pinned(
+  cpu: readonly string[],
+  args: readonly string[],
+  node: string = process.execPath,
+): [string, string[]] {
+  const [command = node, ...rest] = [...cpu, node, ...args];
   return [command, rest];
+}
+
+export interface ChildOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  /** The Node.js binary; the runner's own by default. */
+  readonly node?: string;
 }
 
 /**
@@ -27,13 +40,13 @@ export function startChild(
   name: string,
   args: readonly string[],
   cpu: readonly string[],
-  env: NodeJS.ProcessEnv = {},
+  options: ChildOptions = {},
 ): Child {
   const script = fileURLToPath(new URL(`./children/${name}.js`, import.meta.url));
-  const [command, commandArgs] = pinned(cpu, [script, ...args]);
+  const [command, commandArgs] = pinned(cpu, [script, ...args], options.node);
   const child = spawn(command, commandArgs, {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...options.env },
   });
   const messages: Record<string, unknown>[] = [];
   let resolveReady: (value: Record<string, unknown>) => void = () => undefined;

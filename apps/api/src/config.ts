@@ -18,12 +18,6 @@ import {
  * Every setting of the API, composed from the config package's fragments plus the app's own.
  * The README's configuration table is generated from this object (and a test keeps them equal).
  */
-function positiveInteger(value: unknown): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new Error('must be a whole number of at least 1');
-  }
-}
-
 export const schema = {
   server: serverSchema({ port: 3000 }),
   admin: adminSchema({ port: 9464 }),
@@ -96,24 +90,28 @@ export const schema = {
     pollInterval: {
       doc: 'How often the outbox relay looks for order jobs to publish or check, in ms.',
       format: 'duration',
+      min: '1ms',
       default: '1s',
       env: 'OUTBOX_POLL_INTERVAL',
     },
     publishLease: {
       doc: 'How long the request (or relay) publishing an order job holds it before another relay may take over, in ms. Longer than QUEUE_ENQUEUE_TIMEOUT.',
       format: 'duration',
+      min: '1ms',
       default: '10s',
       env: 'OUTBOX_PUBLISH_LEASE',
     },
     recheckInterval: {
       doc: 'How long after publishing an order job the relay checks that order again (re-adds a lost job, retries a failed one), in ms.',
       format: 'duration',
+      min: '1ms',
       default: '30s',
       env: 'OUTBOX_RECHECK_INTERVAL',
     },
     batchSize: {
       doc: 'Most outbox records one relay pass claims.',
-      format: positiveInteger,
+      format: 'nat',
+      min: 1,
       default: 100,
       env: 'OUTBOX_BATCH_SIZE',
     },

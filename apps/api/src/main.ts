@@ -39,6 +39,7 @@ const { version } = readPackageInfo();
 const logger = createLogger({
   service: SERVICE,
   version,
+  commit: config.build.commit,
   level: config.log.level,
   format: config.log.format,
 });
@@ -196,8 +197,8 @@ await shutdown.startup(async () => {
   );
   shutdown.addHttpServer('admin server', adminServer);
   shutdown.addHttpServer('http server', server); // registered last → closed first
-  const adminPort = await listen(adminServer, config.admin.port, config.admin.host);
-  const port = await listen(server, config.server.port, config.server.host);
+  const adminPort = await listen(adminServer, config.admin.port, config.admin.host, 'ADMIN_PORT');
+  const port = await listen(server, config.server.port, config.server.host, 'SERVER_PORT');
   await waitUntilReady(redis, REDIS_READY_WAIT_MS);
   relay.start();
   health.markStarted();

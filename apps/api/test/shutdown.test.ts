@@ -15,6 +15,7 @@ describe('graceful shutdown of the built app under keep-alive load', () => {
     ...isolatedEnv(),
     SHUTDOWN_TIMEOUT: `${SHUTDOWN_TIMEOUT_MS}ms`,
     SHUTDOWN_DRAIN_DELAY: `${DRAIN_DELAY_MS}ms`,
+    LOG_LEVEL: 'debug',
   };
   let app: AppProcess | undefined;
   afterAll(async () => {
@@ -104,7 +105,7 @@ describe('graceful shutdown of the built app under keep-alive load', () => {
       await db.destroy();
     }
 
-    // The log tells the story in order, with durations.
+    // The log tells the story in order, with durations (the per-step lines are at debug).
     const steps = [
       'received SIGTERM',
       'shutdown started',
@@ -112,6 +113,7 @@ describe('graceful shutdown of the built app under keep-alive load', () => {
       'shutdown phase "drain"',
       'shutdown hook "http server"',
       'shutdown hook "admin server"',
+      'shutdown hook "outbox relay"',
       'shutdown hook "metrics"',
       'shutdown hook "queue"',
       'shutdown hook "redis"',
@@ -128,7 +130,7 @@ describe('graceful shutdown of the built app under keep-alive load', () => {
       `missing steps in:\n${messages.join('\n')}`,
     ).toBe(true);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
-    for (const line of running.logs.filter((l) => l.message.startsWith('shutdown hook'))) {
+    for (const line of running.logs.filter((l) => /^shutdown hook .* finished/.test(l.message))) {
       expect(typeof line['durationMs']).toBe('number');
     }
     const drain = running.logs.find((l) => l.message.startsWith('shutdown phase "drain"'));

@@ -40,6 +40,7 @@ const config = loadConfigOrExit(workerSchema, { rules: workerRules });
 const logger = createLogger({
   service: SERVICE,
   version,
+  commit: config.build.commit,
   level: config.log.level,
   format: config.log.format,
 });

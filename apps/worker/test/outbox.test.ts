@@ -48,7 +48,12 @@ describe.each(stores)('outbox on %s', (_backend, openStore) => {
     cleanups.push(() => store.close());
     const redis = await privateRedis();
     const env = { ...store.env, ...FAST_OUTBOX, REDIS_URL: redis.url, QUEUE_PREFIX: 'crash' };
-    const api = await startReadyApi('api', { ...env, QUEUE_ENQUEUE_TIMEOUT: '30s' });
+    // The request holds its lease longer than its enqueue may hang (a rule of the API's config).
+    const api = await startReadyApi('api', {
+      ...env,
+      QUEUE_ENQUEUE_TIMEOUT: '10s',
+      OUTBOX_PUBLISH_LEASE: '12s',
+    });
     keep(api.process);
 
     // Redis accepts connections but holds every write: each request commits, then hangs in its enqueue.
@@ -81,7 +86,7 @@ describe.each(stores)('outbox on %s', (_backend, openStore) => {
     expect(
       restarted.process.lines.some((l) => l.message === 'order job published by the outbox relay'),
     ).toBe(true);
-  });
+  }, 180_000);
 
   it('a Redis that keeps nothing, restarted under load: every order answered 201 is confirmed once, no 503 left an order', async () => {
     const store = await openStore();
@@ -124,7 +129,7 @@ describe.each(stores)('outbox on %s', (_backend, openStore) => {
         refused.map((answer) => answer.key),
       ),
     ).toEqual([]);
-  });
+  }, 180_000);
 
   it('2,000 POSTs at 50 concurrent: all 201, all confirmed once', async () => {
     const store = await openStore();
@@ -142,7 +147,7 @@ describe.each(stores)('outbox on %s', (_backend, openStore) => {
       confirmed: 2_000,
       confirmedTwice: 0,
     });
-  });
+  }, 180_000);
 });
 
 describe('outbox on PostgreSQL: faults that need a server of their own', () => {
@@ -196,7 +201,7 @@ describe('outbox on PostgreSQL: faults that need a server of their own', () => {
         String(l.message).startsWith('order job had run out of attempts'),
       ),
     ).toBe(true);
-  });
+  }, 180_000);
 
   it('two API replicas and two workers under load, one replica SIGKILLed: no order lost, none confirmed twice', async () => {
     const store = await postgresStore();
@@ -235,5 +240,5 @@ describe('outbox on PostgreSQL: faults that need a server of their own', () => {
       .andWhere({ status: 'confirmed' })) as { id: string }[];
     expect(confirmed).toHaveLength(created.length);
     expect(counts.orders).toBeLessThanOrEqual(answers.filter((x) => x.status !== 503).length);
-  });
+  }, 180_000);
 });

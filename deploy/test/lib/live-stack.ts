@@ -33,6 +33,8 @@ export interface LiveStack {
   readonly adminPorts: Readonly<Record<AppName, number>>;
   app(name: AppName): RunningApp;
   adminUrl(name: AppName, path: string): string;
+  /** The environment the app runs with. */
+  environment(name: AppName): Record<string, string>;
   /** (Re)starts an app that is not running, on the same ports, and waits for /readyz. */
   start(name: AppName): Promise<void>;
   /** SIGTERM; the exit code and how long it took. */
@@ -167,6 +169,7 @@ export async function startLiveStack(options: LiveStackOptions): Promise<LiveSta
         return app;
       },
       adminUrl,
+      environment,
       start,
       stop: (name, timeoutMs = 40_000) => stopApp(stack.app(name), timeoutMs),
       async kill(name) {

@@ -232,7 +232,7 @@ export class TransportSink {
     this.#inFlight++;
     this.#needCallback.add(seq);
     if (this.#expectReports) this.#needReport.add(seq);
-    let called = false;
+    let called = false as boolean; // set by `done`, which may run inside `log`
     const done = (error?: unknown): void => {
       if (called) return;
       called = true;

@@ -47,9 +47,6 @@ const parse = (text: string): Record<string, unknown>[] =>
     .filter(Boolean)
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 
-// winston's typings declare transports as classes this rule cannot follow.
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
-
 describe('winston transports as destinations', () => {
   it('File: every line, byte for byte the JSON destination line, on disk when flush() resolves', async () => {
     const out = new Capture();

@@ -20,7 +20,7 @@ export function httpServerHook(
   const tracker = trackHttpServer(server);
   const fn = (): Promise<void> =>
     tracker.close(options.socketIdleMs, () => {
-      logger.info(
+      logger.debug(
         `http server "${name}" stopped listening; draining ${tracker.connections} open connection(s)`,
         {
           hook: name,

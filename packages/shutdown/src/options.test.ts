@@ -22,6 +22,18 @@ describe('resolveShutdownOptions', () => {
     expect(resolveShutdownOptions({ env: { KUBERNETES_SERVICE_HOST: '' } }).drainDelayMs).toBe(0);
   });
 
+  it('rejects a duration a timer cannot hold (it would fire at once) and accepts the largest one', () => {
+    expect(() => resolveShutdownOptions({ env: {}, timeoutMs: 99_999_999_999 })).toThrow(
+      /timeoutMs.*from 0 to 2147483647/,
+    );
+    expect(() => resolveShutdownOptions({ env: {}, hookTimeoutMs: 2_147_483_648 })).toThrow(
+      ShutdownConfigError,
+    );
+    expect(resolveShutdownOptions({ env: {}, timeoutMs: 2_147_483_647 }).timeoutMs).toBe(
+      2_147_483_647,
+    );
+  });
+
   it('hookTimeoutMs defaults to timeoutMs', () => {
     expect(resolveShutdownOptions({ env: {}, timeoutMs: 9000 }).hookTimeoutMs).toBe(9000);
   });

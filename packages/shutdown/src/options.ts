@@ -69,12 +69,15 @@ const KNOWN = new Set([
   'drainDelay',
 ]);
 
+/** The longest delay a Node.js timer holds; a longer one fires at once (with a warning). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 function duration(option: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TIMER_MS) {
     throw new ShutdownConfigError(
       option,
-      `expected a duration in milliseconds ≥ 0, received ${String(value)}.`,
+      `expected a duration in milliseconds from 0 to ${MAX_TIMER_MS} (what a timer can hold), received ${String(value)}.`,
     );
   }
   return value;

@@ -61,7 +61,7 @@ export async function runHooks(
     });
     const fields = { hook: hook.name, durationMs: result.durationMs, final: hook.final };
     if (result.outcome === 'ok') {
-      logger.info(`shutdown hook "${hook.name}" finished in ${result.durationMs} ms`, fields);
+      logger.debug(`shutdown hook "${hook.name}" finished in ${result.durationMs} ms`, fields);
       emitter.emit('hook', { ...fields, name: hook.name, outcome: 'ok' });
       continue;
     }

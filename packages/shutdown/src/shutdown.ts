@@ -33,6 +33,7 @@ class ShutdownCoordinator implements Shutdown {
   readonly #processListeners = new ProcessListeners();
   #state: ShutdownState = 'running';
   #crashed = false;
+  #startupError: unknown = undefined;
   #exited = false;
   #done: Promise<void> | undefined;
   #safetyTimer: NodeJS.Timeout | undefined;
@@ -124,6 +125,7 @@ class ShutdownCoordinator implements Shutdown {
     try {
       return await fn();
     } catch (error) {
+      this.#startupError = error;
       this.#options.logger.error(
         'startup failed: closing what was opened so far, then exiting with code 1',
         {
@@ -186,7 +188,7 @@ class ShutdownCoordinator implements Shutdown {
 
   #phaseDone(phase: 'drain' | 'hooks' | 'final', startedAt: number): void {
     const durationMs = Math.round(performance.now() - startedAt);
-    this.#options.logger.info(`shutdown phase "${phase}" finished in ${durationMs} ms`, {
+    this.#options.logger.debug(`shutdown phase "${phase}" finished in ${durationMs} ms`, {
       phase,
       durationMs,
     });
@@ -246,14 +248,23 @@ class ShutdownCoordinator implements Shutdown {
     }
     let exitCode = this.#crashed || main.failed || main.deadlinePassed ? 1 : 0;
     const durationMs = Math.round(performance.now() - startedAt);
-    logger.info(
-      `shutdown complete in ${durationMs} ms; running final hooks, then exit code ${exitCode}`,
-      {
-        reason: request.reason,
-        durationMs,
-        exitCode,
-      },
-    );
+    if (this.#startupError === undefined) {
+      logger.info(
+        `shutdown complete in ${durationMs} ms (${hooks.length} hooks); running final hooks, then exit code ${exitCode}`,
+        {
+          reason: request.reason,
+          durationMs,
+          exitCode,
+        },
+      );
+    } else {
+      // What failed is said last, after the closing lines, where a reader of a terminal looks.
+      const cause = this.#startupError;
+      logger.error(
+        `start-up failed: ${cause instanceof Error ? cause.message : String(cause)}; exiting with code ${exitCode}`,
+        { durationMs, exitCode },
+      );
+    }
 
     const finalStartedAt = performance.now();
     const finalDeadline = finalStartedAt + finalTimeoutMs;

@@ -19,7 +19,7 @@ export async function startSdk(options: ResolvedTelemetryOptions): Promise<Telem
     diag.setLogger(new DiagConsoleLogger(), { logLevel: DiagLogLevel.WARN });
   reportSdkErrorsPlainly();
 
-  const waitForLoaderHook = await registerLoaderHook();
+  const waitForLoaderHook = await registerLoaderHook(options.instrumentations);
   const builtIn = await builtInInstrumentations(options.untracedPaths);
   await waitForLoaderHook();
 

@@ -17,7 +17,9 @@ const processState = globalThis as { [RUNNING]?: Promise<Telemetry> };
  */
 export async function startTelemetry(options: TelemetryOptions = {}): Promise<Telemetry> {
   const resolved = resolveOptions(options);
-  processState[RUNNING] ??= exporterConfigured(process.env)
+  const running = processState[RUNNING];
+  if (running !== undefined) return running;
+  const started = exporterConfigured(process.env)
     ? import('./sdk.js').then(
         (sdk) => sdk.startSdk(resolved),
         (error: unknown) => {
@@ -29,5 +31,6 @@ export async function startTelemetry(options: TelemetryOptions = {}): Promise<Te
         },
       )
     : Promise.resolve(disabledTelemetry());
-  return processState[RUNNING];
+  processState[RUNNING] = started;
+  return started;
 }

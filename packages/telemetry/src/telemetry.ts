@@ -45,7 +45,7 @@ export interface Telemetry {
   shutdown(): Promise<void>;
   /**
    * Pushes every series of a prom-client registry over OTLP with the metric export, so `/metrics`
-   * and OTLP carry the same numbers from one source. While a registry is exported, the built-in
+   * and OTLP carry the same numbers from one source. Once a registry is exported, the built-in
    * instrumentations record no metrics of their own (nothing is counted twice). Returns a function
    * that stops exporting it. A no-op when metrics export is off.
    */

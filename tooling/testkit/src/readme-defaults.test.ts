@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { NETWORK_NAMESPACE_DEFAULTS } from './network-namespace.js';
 import { NODE_PROCESS_DEFAULTS } from './node-process.js';
 import { POSTGRES_LOOKUP_DEFAULTS } from './postgres-binaries.js';
 import { POSTGRES_CLUSTER_DEFAULTS } from './postgres-cluster.js';
@@ -28,6 +29,7 @@ describe('README documents the real defaults', () => {
   it.each([
     ['startRedisServer', REDIS_SERVER_DEFAULTS],
     ['spawnNode', NODE_PROCESS_DEFAULTS],
+    ['createNetworkNamespace', NETWORK_NAMESPACE_DEFAULTS],
   ] as const)('%s', (heading, defaults) => {
     const expected = Object.fromEntries(
       Object.entries(defaults).map(([key, value]) => [key, literal(value)]),

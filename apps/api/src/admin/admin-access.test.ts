@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,4 +112,13 @@ describe('adminAccess from loopback', () => {
     });
     expect(basic.status).toBe(401);
   });
+});
+
+it('is the same file as the worker’s copy (the apps cannot import each other; this pins them)', () => {
+  const own = readFileSync(new URL('./admin-access.ts', import.meta.url), 'utf8');
+  const worker = readFileSync(
+    new URL('../../../worker/src/admin-access.ts', import.meta.url),
+    'utf8',
+  );
+  expect(worker).toBe(own);
 });

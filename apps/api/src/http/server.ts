@@ -42,11 +42,29 @@ export function createHttpServer(listener: RequestListener, timeouts: ServerTime
   return server;
 }
 
-export function listen(server: Server, port: number, host: string): Promise<number> {
+/**
+ * `server.listen` as a promise; a failure (EADDRINUSE, EACCES, …) names the address and the
+ * variable that moves it, so a busy port is one clear line.
+ */
+export function listen(
+  server: Server,
+  port: number,
+  host: string,
+  variable: string,
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (error: NodeJS.ErrnoException) => {
+      const why =
+        error.code === 'EADDRINUSE' ? 'the port is already in use' : (error.code ?? error.message);
+      reject(
+        new Error(`could not listen on ${host}:${port}: ${why}; set ${variable} to a free port`, {
+          cause: error,
+        }),
+      );
+    };
+    server.once('error', onError);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       const address = server.address();
       resolve(typeof address === 'object' && address !== null ? address.port : port);
     });
