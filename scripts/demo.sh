@@ -29,10 +29,10 @@ node apps/api/dist/migrate.js
 # group, and the apps must hear exactly one signal — the one forwarded by stop() below — since a
 # second one forces them to exit at once.
 (cd apps/api && exec setsid env SERVER_PORT="$api_port" ADMIN_PORT="$api_admin_port" \
-  node --import ./dist/telemetry.js dist/main.js) &
+  node --import @shipshape/telemetry/register dist/main.js) &
 api=$!
 (cd apps/worker && exec setsid env ADMIN_PORT="$worker_admin_port" \
-  node --import ./dist/telemetry.js dist/main.js) &
+  node --import @shipshape/telemetry/register dist/main.js) &
 worker=$!
 
 # Once only: a second signal tells the apps to give up on a graceful shutdown and exit at once.

@@ -4,21 +4,20 @@
 # addons compile against) into a cache folder; the system Node is never touched.
 #   SHIPSHAPE_NODE_CACHE  where pinned Node builds are kept (default ~/.cache/shipshape/node)
 # Afterwards SHIPSHAPE_NODE_SOURCE says where the Node in use came from: system, cached or installed.
+# Run rather than sourced, `bash scripts/node-env.sh fetch <version>` makes another exact version
+# available the same way and prints its folder, leaving PATH alone (the README examples test runs
+# the packages on the oldest supported Node with it).
 
-shipshape_node_env() {
-  local root want have cache dir pkg tmp
-  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-  want=$(tr -d '[:space:]v' <"$root/.node-version")
-  have=$(node -p 'process.versions.node' 2>/dev/null || true)
-  cache=${SHIPSHAPE_NODE_CACHE:-${HOME:-/root}/.cache/shipshape/node}
+shipshape_node_cache() {
+  printf '%s\n' "${SHIPSHAPE_NODE_CACHE:-${HOME:-/root}/.cache/shipshape/node}"
+}
+
+# Makes Node.js $1 (an exact version, e.g. 24.11.1) available in <cache>/$1 unless it already is;
+# sets SHIPSHAPE_NODE_SOURCE to cached or installed.
+shipshape_node_fetch() {
+  local want=$1 cache dir pkg tmp
+  cache=$(shipshape_node_cache)
   dir="$cache/$want"
-
-  if [ "$have" = "$want" ] && [ -f "$(dirname "$(dirname "$(command -v node)")")/include/node/node.h" ]; then
-    export npm_config_nodedir
-    npm_config_nodedir=$(dirname "$(dirname "$(command -v node)")")
-    SHIPSHAPE_NODE_SOURCE=system
-    return 0
-  fi
   SHIPSHAPE_NODE_SOURCE=cached
   if [ ! -x "$dir/bin/node" ] || [ "$("$dir/bin/node" -p 'process.versions.node' 2>/dev/null)" != "$want" ]; then
     SHIPSHAPE_NODE_SOURCE=installed
@@ -47,10 +46,44 @@ shipshape_node_env() {
     mv "$tmp/package" "$dir"
     rm -rf "$tmp"
   fi
+}
+
+shipshape_node_env() {
+  local root want have dir
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  want=$(tr -d '[:space:]v' <"$root/.node-version")
+  have=$(node -p 'process.versions.node' 2>/dev/null || true)
+  dir="$(shipshape_node_cache)/$want"
+
+  if [ "$have" = "$want" ] && [ -f "$(dirname "$(dirname "$(command -v node)")")/include/node/node.h" ]; then
+    export npm_config_nodedir
+    npm_config_nodedir=$(dirname "$(dirname "$(command -v node)")")
+    SHIPSHAPE_NODE_SOURCE=system
+    return 0
+  fi
+  shipshape_node_fetch "$want" || return 1
   export PATH="$dir/bin:$PATH"
   # Native addons (better-sqlite3) compile against this Node's own headers, never downloaded ones.
   export npm_config_nodedir="$dir"
   hash -r
 }
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  case "${1:-}" in
+    fetch)
+      [[ "${2:-}" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || {
+        printf 'usage: bash scripts/node-env.sh fetch <exact version, e.g. 22.12.0>\n' >&2
+        exit 2
+      }
+      shipshape_node_fetch "$2" || exit 1
+      printf '%s/%s\n' "$(shipshape_node_cache)" "$2"
+      exit 0
+      ;;
+    *)
+      printf 'source scripts/node-env.sh, or run: bash scripts/node-env.sh fetch <version>\n' >&2
+      exit 2
+      ;;
+  esac
+fi
 
 shipshape_node_env || return 1

@@ -110,7 +110,7 @@ export interface ApiConfig {
     readonly headersTimeout: number;
     readonly keepAliveTimeout: number;
   };
-  readonly log: { readonly level: string };
+  readonly log: { readonly level: string; readonly format: 'json' | 'pretty' };
   readonly database: {
     readonly url: string;
     readonly file: string;
@@ -142,19 +142,21 @@ export interface ApiConfig {
 /** What each module of apps/api/dist that the bench loads exports (the parts it uses). */
 export interface ApiModules {
   'config.js': { schema: object; rules: readonly object[] };
-  'errors.js': { withDatabase<T>(what: string, run: () => Promise<T>): Promise<T> };
+  'errors.js': { withDatabase: <T>(what: string, run: () => Promise<T>) => Promise<T> };
   'db/connection.js': {
-    createDatabase(options: {
+    createDatabase: (options: {
       url?: string;
       file?: string;
       poolMin?: number;
       poolMax?: number;
       acquireTimeoutMs?: number;
-    }): Database;
+    }) => Database;
   };
-  'db/migrate.js': { migrateToLatest(db: KnexLike): Promise<{ applied: readonly string[] }> };
+  'db/migrate.js': {
+    migrateToLatest: (db: KnexLike) => Promise<{ applied: readonly string[] }>;
+  };
   'http/app.js': {
-    createApp(options: {
+    createApp: (options: {
       logger: object;
       repository: OrdersRepository;
       shutdownSignal: AbortSignal;
@@ -162,27 +164,27 @@ export interface ApiModules {
       middleware: readonly RequestHandler[];
       enqueueConfirmation: (order: Order, context: EnqueueContext) => Promise<void>;
       expediteConfirmation: (order: Order, context: EnqueueContext) => Promise<void>;
-    }): Express;
+    }) => Express;
   };
   'http/server.js': {
-    createHttpServer(
+    createHttpServer: (
       listener: Express,
       timeouts: { requestTimeoutMs: number; headersTimeoutMs: number; keepAliveTimeoutMs: number },
-    ): Server;
-    listen(server: Server, port: number, host: string): Promise<number>;
+    ) => Server;
+    listen: (server: Server, port: number, host: string, variable: string) => Promise<number>;
   };
-  'orders/ids.js': { createIdGenerator(): () => string };
-  'orders/validation.js': { orderTotalCents(items: Order['items']): number };
+  'orders/ids.js': { createIdGenerator: () => () => string };
+  'orders/validation.js': { orderTotalCents: (items: Order['items']) => number };
   'orders/repository.js': {
-    createOrdersRepository(
+    createOrdersRepository: (
       db: KnexLike,
       options: { outbox: OutboxStore; publishLeaseMs: number },
-    ): OrdersRepository;
+    ) => OrdersRepository;
   };
-  'outbox/outbox-store.js': { createOutboxStore(db: KnexLike): OutboxStore };
-  'outbox/outbox-metrics.js': { outboxMetrics(registry: object): object };
+  'outbox/outbox-store.js': { createOutboxStore: (db: KnexLike) => OutboxStore };
+  'outbox/outbox-metrics.js': { outboxMetrics: (registry: object) => object };
   'outbox/relay.js': {
-    createOutboxRelay(options: {
+    createOutboxRelay: (options: {
       store: OutboxStore;
       publish: (record: OutboxRecord) => Promise<string>;
       logger: object;
@@ -191,11 +193,12 @@ export interface ApiModules {
       recheckIntervalMs: number;
       batchSize: number;
       observer?: object;
-    }): { start(): void; stop(): Promise<void> };
+    }) => { start: () => void; stop: () => Promise<void> };
   };
+  'package-info.js': { readPackageInfo: () => { name: string; version: string } };
   'queue/order-queue.js': {
     QUEUE_NAME: string;
-    createOrderQueue(options: {
+    createOrderQueue: (options: {
       connection: Redis;
       prefix: string;
       attempts: number;
@@ -203,16 +206,16 @@ export interface ApiModules {
       removeOnComplete: { age: number; count: number };
       removeOnFail: { age: number; count: number };
       enqueueTimeoutMs: number;
-    }): OrderQueue;
+    }) => OrderQueue;
   };
   'queue/trace-context.js': {
-    traceContextFor(incoming?: EnqueueContext): TraceContext | undefined;
-    inTraceOf<T>(traceContext: TraceContext | undefined, fn: () => T): T;
-    inProducerSpan<T>(queueName: string, jobId: string, fn: () => Promise<T>): Promise<T>;
+    traceContextFor: (incoming?: EnqueueContext) => TraceContext | undefined;
+    inTraceOf: <T>(traceContext: TraceContext | undefined, fn: () => T) => T;
+    inProducerSpan: <T>(queueName: string, jobId: string, fn: () => Promise<T>) => Promise<T>;
   };
   'redis.js': {
-    createRedis(url: string, logger: object): Redis;
-    waitUntilReady(redis: Redis, timeoutMs: number): Promise<void>;
+    createRedis: (url: string, logger: object) => Redis;
+    waitUntilReady: (redis: Redis, timeoutMs: number) => Promise<void>;
   };
 }
 

@@ -73,7 +73,7 @@ function barChart(title: string, axis: string, data: Bar[], logScale = false): T
   };
 }
 
-/** The charts of this run's HTTP, logger and scrape cases, for those that ran. */
+/** The charts of this run's HTTP, logger, orders and scrape cases, for those that ran. */
 export function chartsFor(results: readonly CaseResult[]): Chart[] {
   const byCase = new Map(results.map((result) => [result.case, result]));
   const charts: Chart[] = [];
@@ -91,6 +91,20 @@ export function chartsFor(results: readonly CaseResult[]): Chart[] {
       file: 'logger.svg',
       title: 'Logger: lines per second',
       spec: barChart('Logger: lines per second', 'lines/s', bars(logger, 'lines_per_second')),
+    });
+  }
+  const orders = results.filter((result) => result.case.startsWith('orders-'));
+  if (orders.length > 0) {
+    charts.push({
+      file: 'orders.svg',
+      title: 'POST /v1/orders: requests per second, outbox and direct enqueue',
+      spec: barChart(
+        'POST /v1/orders: requests per second',
+        'req/s',
+        orders.flatMap((result) =>
+          bars(result, 'requests_per_second', result.case.replace('orders-', '')),
+        ),
+      ),
     });
   }
   const scrapes = results.filter((result) => result.case.startsWith('metrics-'));

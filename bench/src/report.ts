@@ -1,5 +1,8 @@
+import type { NodeBinary } from './compare-node.js';
 import type { Machine } from './machine.js';
 import type { LoadCheck } from './quiet.js';
+import { withSpread } from './format.js';
+import { nodeComparison, nodeComparisonHeading } from './node-report.js';
 import { ratio, type CaseResult } from './rounds.js';
 import type { TargetVerdict } from './targets.js';
 
@@ -13,23 +16,8 @@ export interface RunInfo {
   readonly maxLoad: number;
   readonly beforeRun: LoadCheck | undefined;
   readonly command: string;
-}
-
-export function formatNumber(value: number | undefined): string {
-  if (value === undefined || Number.isNaN(value)) return '–';
-  if (!Number.isFinite(value)) return value > 0 ? '∞' : '-∞';
-  if (Number.isInteger(value) || Math.abs(value) >= 1000)
-    return Math.round(value).toLocaleString('en-US');
-  if (Math.abs(value) >= 10) return value.toFixed(1);
-  return value.toFixed(3);
-}
-
-/** `median (lowest–highest)` over the rounds; the bare median when there was one round. */
-export function withSpread(values: readonly number[], middle: number): string {
-  if (values.length < 2) return formatNumber(middle);
-  const low = Math.min(...values);
-  const high = Math.max(...values);
-  return `${formatNumber(middle)} (${formatNumber(low)}–${formatNumber(high)})`;
+  /** With `--compare-node`: the runner's Node.js and the other one. */
+  readonly nodes?: { readonly own: NodeBinary; readonly other: NodeBinary } | undefined;
 }
 
 /** The ratio to the baseline in each round (rounds are paired: same round, same machine state). */
@@ -79,7 +67,12 @@ function runTable(run: RunInfo): string {
       'machine',
       `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.platform}`,
     ],
-    ['Node', machine.node],
+    [
+      'Node',
+      run.nodes === undefined
+        ? machine.node
+        : `${machine.node}; the contenders marked @${run.nodes.other.label} under ${run.nodes.other.version} (\`${run.nodes.other.path}\`)`,
+    ],
     ['placement', machine.pinning],
     [
       'rounds',
@@ -139,6 +132,7 @@ export function markdownReport(
     '',
     targetsTable(verdicts),
     '',
+    ...nodeSection(results, run),
     '## Charts',
     '',
     ...charts.map((chart) => `![${chart.title}](${chart.file})\n`),
@@ -146,4 +140,11 @@ export function markdownReport(
     '',
     ...sections,
   ].join('\n');
+}
+
+/** `## Node 20 → 24` and its table, when the run compared Node.js versions. */
+function nodeSection(results: readonly CaseResult[], run: RunInfo): string[] {
+  if (run.nodes === undefined) return [];
+  const table = nodeComparison(results, run.nodes);
+  return table === '' ? [] : [`## ${nodeComparisonHeading(run.nodes)}`, '', table, ''];
 }

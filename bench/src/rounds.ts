@@ -1,3 +1,4 @@
+import type { NodePair } from './compare-node.js';
 import type { BenchOptions } from './options.js';
 import type { LoadCheck } from './quiet.js';
 
@@ -21,9 +22,16 @@ export interface CaseResult {
   readonly samples: Readonly<Record<string, Readonly<Record<string, readonly number[]>>>>;
   /** The quiet-machine check taken before each round. */
   readonly loadChecks: readonly LoadCheck[];
+  /** Contenders measured under both Node.js versions (`--compare-node`), own and other. */
+  readonly nodePairs?: readonly NodePair[] | undefined;
+  /** The native addons each contender's process loaded, where the case looked. */
+  readonly nativeAddons?: Readonly<Record<string, readonly string[]>> | undefined;
 }
 
-export type CaseDescription = Omit<CaseResult, 'rounds' | 'medians' | 'samples' | 'loadChecks'>;
+export type CaseDescription = Omit<
+  CaseResult,
+  'rounds' | 'medians' | 'samples' | 'loadChecks' | 'nativeAddons'
+>;
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;

@@ -1,4 +1,5 @@
-// pnpm bench [--rounds N] [--only http,logger,metrics,shutdown,worker,startup] [--smoke]
+// pnpm bench [--rounds N] [--only http,logger,metrics,shutdown,worker,startup,orders] [--smoke]
+//            [--compare-node /usr/bin/node] [--postgres-url URL]
 //            [--max-load L] [--settle-s S] [--allow-busy] [--out DIR] [--render-only]
 // Runs the cases in alternating rounds on a quiet machine, writes the run to
 // <out>/results/latest.json and regenerates <out>/RESULTS.md and <out>/charts/*.svg in full.
@@ -10,9 +11,11 @@ import { parseArgs } from 'node:util';
 import { httpCase } from './cases/http.js';
 import { loggerCase } from './cases/logger.js';
 import { metricsCases } from './cases/metrics.js';
+import { ordersCases } from './cases/orders.js';
 import { shutdownCase } from './cases/shutdown.js';
 import { startupCase } from './cases/startup.js';
 import { workerCase } from './cases/worker.js';
+import { nodeBinary, ownNode } from './compare-node.js';
 import { describeMachine, pinSelf, planPinning } from './machine.js';
 import type { BenchOptions } from './options.js';
 import { MachineBusyError, QuietMachine } from './quiet.js';
@@ -28,6 +31,7 @@ const CASES: Record<string, (options: BenchOptions) => Promise<CaseResult | Case
   shutdown: shutdownCase,
   worker: workerCase,
   startup: startupCase,
+  orders: ordersCases,
 };
 
 const benchDir = fileURLToPath(new URL('../', import.meta.url));
@@ -43,6 +47,8 @@ const { values } = parseArgs({
     'allow-busy': { type: 'boolean', default: false },
     out: { type: 'string' },
     'render-only': { type: 'boolean', default: false },
+    'compare-node': { type: 'string' },
+    'postgres-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432' },
   },
 });
 
@@ -75,6 +81,8 @@ if (values['render-only']) {
 const rounds = Math.round(positive('rounds', values.rounds, smoke ? 1 : 3));
 const maxLoad = positive('max-load', values['max-load'], 0.25 * availableParallelism());
 const settleSeconds = positive('settle-s', values['settle-s'], 180);
+const compareNode =
+  values['compare-node'] === undefined ? undefined : nodeBinary(values['compare-node']);
 const pinning = planPinning();
 const machine = describeMachine(pinning);
 pinSelf(pinning);
@@ -87,11 +95,17 @@ const quiet = new QuietMachine({
 });
 const command = ['pnpm bench', ...process.argv.slice(2)].join(' ');
 console.error(`bench: ${command}; ${pinning.description}`);
+if (compareNode !== undefined)
+  console.error(
+    `bench: http, worker and startup also run under Node ${compareNode.version} (${compareNode.path}), contenders marked @${compareNode.label}`,
+  );
 
 const options: BenchOptions = {
   smoke,
   rounds,
   pinning,
+  postgresUrl: values['postgres-url'],
+  compareNode,
   progress: (contender, round, measured) => {
     const shown = Object.entries(measured).map(
       ([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(2)}`,
@@ -128,6 +142,7 @@ const record: RunRecord = {
     maxLoad,
     beforeRun,
     command,
+    ...(compareNode === undefined ? {} : { nodes: { own: ownNode(), other: compareNode } }),
   },
   results,
   verdicts: judgeTargets(new Map(results.map((r) => [r.case, r]))),

@@ -152,6 +152,23 @@ export function judgeTargets(results: Results): TargetVerdict[] {
       median(results, 'worker', 'bare', 'jobs_per_second');
     judge('instrumented worker ≥ 0.95 × bare BullMQ jobs/s', r, 0.95, 'least', `${fixed(r)} ×`);
   }
+  for (const [backend, label] of [
+    ['sqlite', 'SQLite'],
+    ['postgres', 'PostgreSQL'],
+  ] as const) {
+    const name = `orders-${backend}`;
+    if (!results.has(name)) continue;
+    const r =
+      median(results, name, 'outbox', 'requests_per_second') /
+      median(results, name, 'direct-enqueue', 'requests_per_second');
+    judge(
+      `the outbox costs ≤ 10 % of POST /v1/orders req/s (${label})`,
+      r,
+      0.9,
+      'least',
+      `${fixed(r)} × the direct enqueue (${fixed(Math.abs(1 - r) * 100, 1)} % ${r <= 1 ? 'fewer' : 'more'} req/s)`,
+    );
+  }
   if (results.has('startup')) {
     for (const app of ['api', 'worker']) {
       const ms = worst(results, 'startup', app, 'ready_after_ms');

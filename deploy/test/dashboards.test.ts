@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { expressions, loadDashboards, panels, variableMetrics } from './lib/dashboards.js';
+import { ALL, interpolate } from './lib/grafana.js';
 import { metricNames } from './lib/promql.js';
 import { promtool } from './lib/promtool.js';
 import { recordedNames } from './lib/rules.js';
@@ -40,8 +41,13 @@ describe('Grafana dashboards', () => {
     const rules = dashboards.flatMap((d) =>
       expressions(d).map((expr, i) => ({
         record: `dashboard_check:${d.uid.replace(/-/g, '_')}:${i}`,
-        // Grafana's variables, as Grafana substitutes them.
-        expr: expr.replace(/\$__rate_interval/g, '1m').replace(/\$\{?[A-Za-z_]+\}?/g, '.*'),
+        // Grafana's variables, as Grafana substitutes them ("All" selected, compose's data source).
+        expr: interpolate(expr, d, {
+          scrapeIntervalMs: 15_000,
+          rangeMs: 3 * 3_600_000,
+          maxDataPoints: 1_000,
+          variables: Object.fromEntries(d.templating.list.map((v) => [v.name, ALL])),
+        }),
       })),
     );
     expect(rules.length).toBeGreaterThan(30);

@@ -126,7 +126,7 @@ describe('docker/Dockerfile', () => {
       const argIndex = stage.instructions.findIndex((i) => i.keyword === 'ARG');
       expect(appCopy).toBeLessThan(argIndex);
       expect(stage.instructions.find((i) => i.keyword === 'CMD')?.args).toBe(
-        '["node", "--import", "./dist/telemetry.js", "dist/main.js"]',
+        '["node", "--import", "@shipshape/telemetry/register", "dist/main.js"]',
       );
     },
   );

@@ -1,7 +1,15 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { find, render } from './lib/kustomize.js';
+import { stringify } from 'yaml';
+import { scaledObjectProblems } from './lib/keda.js';
+import { find, render, type KubeObject } from './lib/kustomize.js';
 import { validateObject } from './lib/models.js';
 import { overlays } from './lib/paths.js';
+import { metricNames, selectors } from './lib/promql.js';
+import { promtool } from './lib/promtool.js';
+import { allRules } from './lib/rules.js';
 import {
   containerPort,
   envValue,
@@ -299,5 +307,131 @@ describe('the prod Secret example', () => {
           .map((e) => e.value?.split('/').pop()) ?? [],
     );
     for (const file of files) expect(Object.keys(data)).toContain(file);
+  });
+});
+
+/** `.spec` of the keda component's ScaledObject, as the checks below read it. */
+interface ScaledObjectSpec {
+  scaleTargetRef: { apiVersion: string; kind: string; name: string };
+  minReplicaCount: number;
+  maxReplicaCount: number;
+  pollingInterval: number;
+  fallback: { replicas: number };
+  advanced: {
+    horizontalPodAutoscalerConfig: {
+      behavior: {
+        scaleDown: {
+          stabilizationWindowSeconds: number;
+          policies: { type: string; value: number; periodSeconds: number }[];
+        };
+      };
+    };
+  };
+  triggers: { type: string; metadata: Record<string, string> }[];
+}
+
+describe('the keda component, as overlays/prod-keda applies it', () => {
+  const objects = render('overlays/prod-keda');
+  const prod = render('overlays/prod');
+  const scaledObject = find(objects, 'ScaledObject', 'shipshape-worker');
+  const spec = scaledObject.spec as ScaledObjectSpec;
+  const worker = find(objects, 'Deployment', 'shipshape-worker');
+
+  it('renders prod plus a ScaledObject for the worker, and every object validates (KEDA’s CRD schema for the ScaledObject)', () => {
+    for (const object of objects) validateObject(object);
+    // Nothing else changes but the worker's replicas, which KEDA's HPA owns from now on.
+    const key = (o: KubeObject) => `${o.kind}/${o.metadata.name}`;
+    expect(objects.map(key).sort()).toEqual(
+      [...prod.map(key), 'ScaledObject/shipshape-worker'].sort(),
+    );
+    for (const object of prod) {
+      const rendered = objects.find((o) => key(o) === key(object))!;
+      if (key(object) !== 'Deployment/shipshape-worker')
+        expect(rendered, key(object)).toEqual(object);
+    }
+    const { replicas, ...prodWorkerSpec } = find(prod, 'Deployment', 'shipshape-worker').spec as {
+      replicas?: number;
+    };
+    expect(replicas).toBeGreaterThan(0);
+    expect(worker.spec).toEqual(prodWorkerSpec);
+  });
+
+  it('uses only the fields and Prometheus scaler parameters KEDA documents (a typed model: the CRD schema prunes unknown fields silently)', () => {
+    expect(scaledObjectProblems(spec)).toEqual([]);
+    // The model can fail: a misspelt field, a misspelt parameter, a missing threshold.
+    const [trigger] = spec.triggers;
+    const { threshold: _threshold, ...withoutThreshold } = trigger!.metadata;
+    expect(
+      scaledObjectProblems({
+        ...spec,
+        cooldownPeriods: 300,
+        triggers: [
+          { ...trigger, metadata: { ...withoutThreshold, serverAdress: 'http://x:9090' } },
+        ],
+      }),
+    ).toEqual(['spec.cooldownPeriods: not a field KEDA documents']);
+    expect(
+      scaledObjectProblems({
+        ...spec,
+        triggers: [
+          { ...trigger, metadata: { ...withoutThreshold, serverAdress: 'http://x:9090' } },
+        ],
+      }),
+    ).toEqual([
+      'spec.triggers[0].metadata.serverAdress: not a Prometheus scaler parameter',
+      'spec.triggers[0].metadata.threshold: required',
+    ]);
+  });
+
+  it('scales the worker Deployment of its own namespace, whose replica count it leaves to the HPA', () => {
+    expect(spec.scaleTargetRef).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: worker.metadata.name,
+    });
+    expect(scaledObject.metadata.namespace).toBe(worker.metadata.namespace);
+    expect((worker.spec as { replicas?: number }).replicas).toBeUndefined();
+    const [selector] = selectors(spec.triggers[0]!.metadata.query!);
+    expect(selector?.matchers).toEqual(
+      expect.arrayContaining([
+        { label: 'namespace', op: '=', value: worker.metadata.namespace },
+        { label: 'queue', op: '=', value: 'orders' },
+      ]),
+    );
+  });
+
+  it('reads the waiting jobs with valid PromQL over the queue gauge the apps export', () => {
+    const { query } = spec.triggers[0]!.metadata;
+    expect(metricNames(query!)).toEqual(['bullmq_queue_jobs']);
+    const file = join(mkdtempSync(join(tmpdir(), 'shipshape-keda-')), 'query.rules.yaml');
+    writeFileSync(
+      file,
+      stringify({ groups: [{ name: 'keda', rules: [{ record: 'keda:query', expr: query }] }] }),
+    );
+    const result = promtool(['check', 'rules', file]);
+    rmSync(dirname(file), { recursive: true, force: true });
+    expect(result.status, result.output).toBe(0);
+    // KEDA needs one value: the outer aggregation keeps no label.
+    expect(query).toMatch(/^sum\(max by \(state\) \(/);
+  });
+
+  it('scales in no faster than workers drain, and is at its maximum when QueueBacklogHigh fires', () => {
+    const grace = workloads(objects).find((w) => w.name === 'shipshape-worker')!.pod
+      .terminationGracePeriodSeconds!;
+    const scaleDown = spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown;
+    for (const policy of scaleDown.policies) expect(policy.periodSeconds).toBeGreaterThan(grace);
+    expect(scaleDown.stabilizationWindowSeconds).toBeGreaterThanOrEqual(4 * spec.pollingInterval);
+    // Polls no more often than Prometheus has a new value.
+    const monitor = find(objects, 'ServiceMonitor', 'shipshape').spec as {
+      endpoints: { interval: string }[];
+    };
+    expect(`${spec.pollingInterval}s`).toBe(monitor.endpoints[0]!.interval);
+    // Two pods at least: the PDB lets one go at a time, so a drain never empties the queue's consumers.
+    expect(spec.minReplicaCount).toBeGreaterThanOrEqual(2);
+    const backlogAlert = allRules().find((r) => r.alert === 'QueueBacklogHigh')!;
+    const alertThreshold = Number(/>\s*(\d+)\s*$/.exec(backlogAlert.expr.trim())?.[1]);
+    expect(spec.maxReplicaCount * Number(spec.triggers[0]!.metadata.threshold)).toBe(
+      alertThreshold,
+    );
   });
 });

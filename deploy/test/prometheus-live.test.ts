@@ -3,13 +3,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { appDefaults } from './lib/app-config.js';
-import { loadDashboards, type Dashboard } from './lib/dashboards.js';
+import { loadDashboards } from './lib/dashboards.js';
 import { parseDurationMs } from './lib/duration.js';
-import { render } from './lib/kustomize.js';
+import { find, render, type KubeObject } from './lib/kustomize.js';
 import { startLiveStack, type LiveStack } from './lib/live-stack.js';
 import {
   panelQueries,
@@ -19,7 +18,7 @@ import {
 } from './lib/panel-queries.js';
 import { prometheusDir } from './lib/paths.js';
 import { startPrometheus, type Alert, type PrometheusServer } from './lib/prometheus-server.js';
-import { durationMs, scaleDuration, scaleRuleGroups } from './lib/rule-scaling.js';
+import { durationMs, scaleRuleGroups } from './lib/rule-scaling.js';
 import { loadRuleGroups, type Rule } from './lib/rules.js';
 import { createOrder, createOrders, startTraffic, type Traffic } from './lib/traffic.js';
 
@@ -44,8 +43,20 @@ const EVALUATION_MS = durationMs(production.global.evaluation_interval) / FACTOR
  * scrape, which must fit in the scrape timeout (at most the interval): 2 s.
  */
 const SCRAPE_MS = 2_000;
-/** The namespace label Kubernetes service discovery would add (the dashboards' $namespace). */
-const NAMESPACE = 'shipshape-live';
+/** The KEDA component's ScaledObject, rendered as overlays/prod-keda applies it. */
+const scaledObject = find(
+  render('overlays/prod-keda'),
+  'ScaledObject',
+  'shipshape-worker',
+) as KubeObject & {
+  spec: { maxReplicaCount: number; triggers: { metadata: Record<string, string> }[] };
+};
+const KEDA_TRIGGER = scaledObject.spec.triggers[0]!.metadata;
+/**
+ * The namespace label Kubernetes service discovery would add (the dashboards' $namespace): the
+ * prod overlay's, so the ScaledObject's query runs here exactly as rendered.
+ */
+const NAMESPACE = scaledObject.metadata.namespace!;
 /**
  * Grafana's view of the panels: the last 5 minutes, so `$__interval` is the data source's scrape
  * interval and `$__rate_interval` its narrowest (4 × 2 s = 8 s); a longer range only widens it.
@@ -58,7 +69,6 @@ const scaledGroups = scaleRuleGroups(loadRuleGroups(), FACTOR);
 const scaledRules = scaledGroups.flatMap((g) => g.rules);
 const dashboards = loadDashboards();
 const queries = panelQueries(dashboards);
-const run = promisify(execFile);
 
 /**
  * The negative case for alerts: a copy of ReadinessCheckFailing whose selector is misspelt
@@ -136,7 +146,9 @@ function matches(alert: Alert, name: string, labels: Record<string, string>): bo
 }
 
 function describeAlerts(alerts: Alert[]): string {
-  return alerts.map((a) => `${a.labels.alertname ?? '?'}${JSON.stringify(a.labels)} ${a.state}`).join('\n');
+  return alerts
+    .map((a) => `${a.labels.alertname ?? '?'}${JSON.stringify(a.labels)} ${a.state}`)
+    .join('\n');
 }
 
 /**
@@ -150,31 +162,22 @@ async function waitForAlert(
   withinMs: number,
 ): Promise<number> {
   const deadline = Date.now() + withinMs;
-  let alerts: Alert[] = [];
   for (;;) {
-    alerts = await prometheus.alerts();
+    const alerts = await prometheus.alerts();
     const alert = alerts.find((a) => matches(a, name, labels));
     if (state === 'gone' ? alert === undefined : alert?.state === state) return Date.now();
-    if (Date.now() > deadline) break;
+    if (Date.now() > deadline)
+      throw new Error(
+        `${name}${JSON.stringify(labels)} was not ${state} within ${withinMs} ms; active alerts:\n${describeAlerts(alerts)}`,
+      );
     await sleep(250);
   }
-  throw new Error(
-    `${name}${JSON.stringify(labels)} was not ${state} within ${withinMs} ms; active alerts:\n${describeAlerts(alerts)}`,
-  );
 }
 
 function forMs(name: string): number {
   const rule = [...scaledRules, MISSPELT_ALERT].find((r) => r.alert === name);
   if (!rule) throw new Error(`no alert ${name} in rules.yaml`);
   return rule.for === undefined ? 0 : durationMs(rule.for);
-}
-
-/** The longest range an alert's expression (or the recording rules it reads) looks back over. */
-function longestRangeMs(name: string): number {
-  const ranges = scaledRules
-    .filter((r) => r.alert === name || (r.record !== undefined && scaledRules.find((a) => a.alert === name)?.expr.includes(r.record)))
-    .flatMap((r) => [...r.expr.matchAll(/\[(\d+(?:ms|s|m|h))\]/g)].map((m) => durationMs(m[1]!)));
-  return Math.max(0, ...ranges);
 }
 
 /**
@@ -252,16 +255,19 @@ beforeAll(async () => {
     jobs: [target('api'), target('worker')],
     ruleFiles: {
       'rules.scaled.yaml': stringify({ groups: scaledGroups }),
-      'negative-case.yaml': stringify({ groups: [{ name: 'negative-case', rules: [MISSPELT_ALERT] }] }),
+      'negative-case.yaml': stringify({
+        groups: [{ name: 'negative-case', rules: [MISSPELT_ALERT] }],
+      }),
     },
   });
   traffic = startTraffic(stack.apiUrl, 250);
 }, 180_000);
 
 afterAll(async () => {
-  await traffic?.stop();
-  await prometheus?.stop();
-  await stack?.destroy();
+  // Whatever beforeAll got to start before it failed.
+  await (traffic as Traffic | undefined)?.stop();
+  await (prometheus as PrometheusServer | undefined)?.stop();
+  await (stack as LiveStack | undefined)?.destroy();
   rmSync(scratch, { recursive: true, force: true });
 }, 120_000);
 
@@ -272,8 +278,13 @@ beforeEach(() => {
     earlierFailure = task.name;
     // What the processes said, for the failure's reader.
     for (const name of ['api', 'worker'] as const) {
-      const lines = stack.app(name).output().trimEnd().split('\n').slice(-30);
-      console.error(`--- last lines of ${name}:\n${lines.join('\n')}`);
+      const lines = stack
+        .app(name)
+        .output()
+        .split('\n')
+        .filter((line) => /"level":"(warn|error)"|shutdown|closed/.test(line))
+        .slice(-25);
+      console.error(`--- last warnings and shutdown lines of ${name}:\n${lines.join('\n')}`);
     }
     console.error(`--- prometheus:\n${prometheus.output()}`);
   });
@@ -292,10 +303,13 @@ async function activeAlerts(name: string, labels: Record<string, string>): Promi
 describe('a real Prometheus scraping the running apps', () => {
   it('scrapes both admin ports with the labels the rules and dashboards select on', async () => {
     await expect
-      .poll(async () => (await prometheus.targets()).map((t) => `${t.labels.job} ${t.health}`).sort(), {
-        timeout: 15_000,
-        interval: 500,
-      })
+      .poll(
+        async () => (await prometheus.targets()).map((t) => `${t.labels.job} ${t.health}`).sort(),
+        {
+          timeout: 15_000,
+          interval: 500,
+        },
+      )
       .toEqual(['shipshape-api up', 'shipshape-worker up']);
     const builds = await prometheus.query('build_info');
     expect(builds.map((b) => [b.metric.job, b.metric.namespace, b.metric.commit]).sort()).toEqual([
@@ -310,7 +324,10 @@ describe('a real Prometheus scraping the running apps', () => {
 
   it('healthy traffic: every panel query returns data but the ones listed with the fault that gives them data', async () => {
     let empty: string[] = [];
-    const expected = [...Object.keys(DATA_AFTER_A_FAULT), ...Object.keys(NEVER_IN_THIS_TEST)].sort();
+    const expected = [
+      ...Object.keys(DATA_AFTER_A_FAULT),
+      ...Object.keys(NEVER_IN_THIS_TEST),
+    ].sort();
     // Rates need two scrapes inside $__rate_interval after the first requests.
     await expect
       .poll(async () => (empty = (await recordCoverage('healthy traffic')).sort()), {
@@ -322,12 +339,23 @@ describe('a real Prometheus scraping the running apps', () => {
     expect(traffic.counts()[201]).toBeGreaterThan(0);
   });
 
+  it('the KEDA ScaledObject’s query returns the one value KEDA needs', async () => {
+    const samples = await prometheus.query(KEDA_TRIGGER.query!);
+    expect(samples).toHaveLength(1);
+    expect(Number.isFinite(samples[0]!.value)).toBe(true);
+    // A healthy queue needs no more than the minimum.
+    expect(samples[0]!.value).toBeLessThan(Number(KEDA_TRIGGER.threshold));
+  });
+
   it('negative case: a panel query with a misspelt metric is reported as returning nothing', async () => {
     const real = panelQuery('shipshape-api.json › Request rate by route › A');
     const misspelt: PanelQuery = {
       ...real,
       key: `${real.key} (misspelt)`,
-      expr: real.expr.replace('http_server_request_duration_seconds_count', 'http_server_request_duration_secs_count'),
+      expr: real.expr.replace(
+        'http_server_request_duration_seconds_count',
+        'http_server_request_duration_secs_count',
+      ),
     };
     expect(misspelt.expr).not.toBe(real.expr);
     expect(await queriesWithoutData(prometheus, [real, misspelt], 'first', GRAFANA)).toEqual([
@@ -352,7 +380,9 @@ describe('a real Prometheus scraping the running apps', () => {
     expect(stack.running('worker'), 'the worker exited before its jobs were done').toBe(true);
     const killedAt = Date.now();
     await stack.kill('worker');
-    const phase = panelQuery('shipshape-worker.json › Shutdown phase durations (last shutdown) › A');
+    const phase = panelQuery(
+      'shipshape-worker.json › Shutdown phase durations (last shutdown) › A',
+    );
     expect(await queriesWithoutData(prometheus, [phase], 'first', GRAFANA, killedAt)).toEqual([]);
     covered.set(phase.key, 'worker stopped');
     expect(killedAt - signalledAt).toBeLessThan(10_000);
@@ -366,13 +396,23 @@ describe('a real Prometheus scraping the running apps', () => {
     // Orders keep coming while the alerts are watched (more than OutboxBackingUp's 1000).
     const creating = createOrders(stack.apiUrl, 1_010, 20);
     await Promise.all([
-      creating.then((created) => expect(created.length).toBe(1_010)),
-      expectAlertFires('OrdersPendingTooLong', scope, 60_000),
-      expectAlertFires('OutboxBackingUp', scope, 60_000),
-      expectAlertFires('QueueOldestJobTooOld', scope, 60_000),
-      expectAlertFires('TargetDown', { job: 'shipshape-worker' }, 60_000),
+      // The oldest order ages from the stop: pending after the (scaled) 5 minutes.
+      expectAlertFires('OrdersPendingTooLong', scope, forMs('OrdersPendingTooLong') + DETECTION_MS),
+      expectAlertFires('QueueOldestJobTooOld', scope, forMs('QueueOldestJobTooOld') + DETECTION_MS),
+      expectAlertFires('TargetDown', { job: 'shipshape-worker' }),
+      creating.then(async (created) => {
+        expect(created.length).toBe(1_010);
+        await expectAlertFires('OutboxBackingUp', scope);
+      }),
     ]);
-  });
+    // What KEDA would read now: the backlog asks for the most workers the ScaledObject allows.
+    const [waiting] = await prometheus.query(KEDA_TRIGGER.query!);
+    expect(waiting?.value).toBeGreaterThanOrEqual(1_000);
+    const desired = Math.ceil(waiting!.value / Number(KEDA_TRIGGER.threshold));
+    expect(Math.min(desired, scaledObject.spec.maxReplicaCount)).toBe(
+      scaledObject.spec.maxReplicaCount,
+    );
+  }, 240_000);
 
   it('worker back: the killed worker’s jobs are recovered as stalled and the poison order fails; JobsStalled and OrdersFailed fire', async () => {
     await stack.start('worker');
@@ -394,16 +434,23 @@ describe('a real Prometheus scraping the running apps', () => {
     expect(await activeAlerts('ReadinessCheckFailing', labels)).toEqual([]);
     await stack.redis.stop();
     const started = Date.now();
-    const misspelt = waitForAlert('ReadinessCheckFailingMisspelt', labels, 'pending', DETECTION_MS).then(
+    const misspelt = waitForAlert(
+      'ReadinessCheckFailingMisspelt',
+      labels,
+      'pending',
+      DETECTION_MS,
+    ).then(
       () => 'went pending',
-      (error: Error) => ({ message: error.message, afterMs: Date.now() - started }),
+      (error: unknown) => ({ message: String(error), afterMs: Date.now() - started }),
     );
     await expectAlertFires('ReadinessCheckFailing', labels);
     await recordCoverage('Redis stopped');
     await stack.redis.start();
     await waitForAlert('ReadinessCheckFailing', labels, 'gone', 30_000);
     const negative = await misspelt;
-    expect(negative).toMatchObject({ message: expect.stringMatching(/ReadinessCheckFailingMisspelt.* was not pending within/) });
+    expect(negative).toMatchObject({
+      message: expect.stringMatching(/ReadinessCheckFailingMisspelt.* was not pending within/),
+    });
     expect((negative as { afterMs: number }).afterMs).toBeLessThan(DETECTION_MS + 2_000);
   });
 
@@ -418,10 +465,17 @@ describe('a real Prometheus scraping the running apps', () => {
     await stack.postgres.start();
     for (const app of ['api', 'worker'] as const) {
       await expect
-        .poll(() => fetch(stack.adminUrl(app, '/readyz')).then((r) => r.status, () => 0), {
-          timeout: 30_000,
-          interval: 500,
-        })
+        .poll(
+          () =>
+            fetch(stack.adminUrl(app, '/readyz')).then(
+              (r) => r.status,
+              () => 0,
+            ),
+          {
+            timeout: 30_000,
+            interval: 500,
+          },
+        )
         .toBe(200);
     }
   });
@@ -430,7 +484,8 @@ describe('a real Prometheus scraping the running apps', () => {
     const records = scaledRules.flatMap((r) => (r.record ? [r.record] : []));
     expect(records.length).toBeGreaterThan(10);
     const empty: string[] = [];
-    for (const record of records) if ((await prometheus.query(record)).length === 0) empty.push(record);
+    for (const record of records)
+      if ((await prometheus.query(record)).length === 0) empty.push(record);
     expect(empty).toEqual([]);
   });
 
@@ -443,11 +498,17 @@ describe('a real Prometheus scraping the running apps', () => {
     // A client uploading slowly, started during the drain delay (the public port still serves):
     // the public server's close waits for it, while the admin port keeps answering /metrics.
     await sleep(Math.max(0, drainMs - 2_000));
-    const body = JSON.stringify({ customer_email: 'slow@example.com', items: [{ sku: 'SKU-1', quantity: 1, unit_price_cents: 100 }] });
+    const body = JSON.stringify({
+      customer_email: 'slow@example.com',
+      items: [{ sku: 'SKU-1', quantity: 1, unit_price_cents: 100 }],
+    });
     const holdUntil = signalledAt + drainMs + 2 * SCRAPE_MS + 1_000;
     const upload = fetch(`${stack.apiUrl}/v1/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+      headers: {
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(body)),
+      },
       duplex: 'half',
       body: new ReadableStream({
         async start(controller) {
@@ -458,7 +519,7 @@ describe('a real Prometheus scraping the running apps', () => {
         },
       }),
       signal: AbortSignal.timeout(30_000),
-    } as RequestInit);
+    });
     const phase = panelQuery('shipshape-api.json › Shutdown phase durations (last shutdown) › A');
     await expect
       .poll(async () => queriesWithoutData(prometheus, [phase], 'first', GRAFANA), {

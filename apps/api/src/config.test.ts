@@ -1,7 +1,12 @@
 import { ConfigError, exitOnConfigError, loadConfig } from '@shipshape/config';
-import { resolveShutdownOptions, ShutdownConfigError } from '@shipshape/shutdown';
+import { createShutdown, ShutdownConfigError, type ShutdownOptions } from '@shipshape/shutdown';
 import { describe, expect, it } from 'vitest';
 import { rules, schema } from './config.js';
+
+/** The shutdown package's own options check, without keeping its signal listeners. */
+function checkShutdownOptions(options: ShutdownOptions): void {
+  createShutdown({ ...options, env: {}, handleUncaught: false }).dispose();
+}
 
 const load = (env: Record<string, string>) =>
   loadConfig(schema, { env, argv: [], files: [], rules });
@@ -37,10 +42,9 @@ describe('API configuration', () => {
       if (!verdict) return;
       const config = load(env);
       expect(() =>
-        resolveShutdownOptions({
+        checkShutdownOptions({
           timeoutMs: config.shutdown.timeout,
           drainDelayMs: config.shutdown.drainDelay,
-          env: {},
         }),
       ).not.toThrow();
     },
@@ -49,7 +53,7 @@ describe('API configuration', () => {
   it('reports the package’s own check, should it ever fire, as a config error: one message, exit 78', () => {
     let caught: unknown;
     try {
-      resolveShutdownOptions({ timeoutMs: 0, drainDelayMs: 0, env: {} });
+      checkShutdownOptions({ timeoutMs: 0, drainDelayMs: 0 });
     } catch (error) {
       caught = error;
     }

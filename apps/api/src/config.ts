@@ -9,7 +9,6 @@ import {
   serverSchema,
   shutdownRules,
   shutdownSchema,
-  telemetrySchema,
   type Config,
   type ConfigRule,
 } from '@shipshape/config';
@@ -117,15 +116,6 @@ export const schema = {
     },
   },
   shutdown: shutdownSchema(),
-  telemetry: {
-    ...telemetrySchema(),
-    tracesExporter: {
-      doc: 'Trace exporter: otlp (exports only when OTEL_EXPORTER_OTLP_ENDPOINT is set), console (spans on stdout, for debugging) or none.',
-      format: ['otlp', 'console', 'none'],
-      default: 'otlp',
-      env: 'OTEL_TRACES_EXPORTER',
-    },
-  },
   build: {
     commit: {
       doc: 'Git commit the image was built from, shown in /admin/info and build_info.',

@@ -1,13 +1,14 @@
 /**
  * The orders API, composed in start-up order. Shutdown closes in the reverse order of
  * registration: public server, admin server, metrics, queue, Redis, database, then the final
- * hooks (span flush, log flush).
+ * hooks (log flush, then telemetry flush).
  *
- *   node --import ./dist/telemetry.js dist/main.js
+ *   node --import @shipshape/telemetry/register dist/main.js
  */
-import { telemetry } from './telemetry.js'; // first: when not preloaded with --import, it starts here
+import { telemetry } from '@shipshape/telemetry/register'; // first: when not preloaded, it starts here
 import { exitOnConfigError, loadConfigOrExit, redactConfig } from '@shipshape/config';
-import { createHealth, eventLoopDelayCheck, knexCheck, redisCheck } from '@shipshape/health';
+import { createHealth } from '@shipshape/health';
+import { eventLoopDelayCheck, knexCheck, redisCheck } from '@shipshape/health/checks';
 import { accessLog, createLogger, logLevelHandler, requestContext } from '@shipshape/logger';
 import { createMetrics } from '@shipshape/metrics';
 import { createShutdown, type Shutdown } from '@shipshape/shutdown';
@@ -36,14 +37,19 @@ const config = loadConfigOrExit(schema, { rules });
 const { version } = readPackageInfo();
 
 // 2. Logger.
+// Lines go to stdout, and also out as OTLP log records when a logs exporter is configured.
+const otelLogs = telemetry.logTransport();
 const logger = createLogger({
   service: SERVICE,
   version,
   commit: config.build.commit,
   level: config.log.level,
   format: config.log.format,
+  destination: process.stdout,
+  ...(otelLogs === undefined ? {} : { transports: [otelLogs] }),
 });
-logger.info('configuration loaded', { config: redactConfig(config) }); // secrets show as [REDACTED]
+// At debug: start-up at info fits on a screen. Secrets show as [REDACTED].
+logger.debug('configuration loaded', { config: redactConfig(config) });
 
 // 3. Shutdown coordinator: SIGTERM/SIGINT → readiness fails → drain delay → hooks LIFO → finals → exit.
 // Its own options check backs up the schema's rules; should it fire, it is a config error (exit 78).
@@ -57,10 +63,10 @@ try {
 } catch (error) {
   exitOnConfigError(error);
 }
-shutdown.addFinal('logger', () => logger.flush());
-
-// 4. Telemetry (already started by --import): its span flush runs as a final hook, before the log flush.
+// 4. Telemetry (started by --import). Finals run last-in-first-out: the log flush comes first, so
+// the shutdown's own lines still reach OTLP, then the telemetry flush (spans, logs, metrics).
 shutdown.addFinal('telemetry', () => telemetry.shutdown());
+shutdown.addFinal('logger', () => logger.flush());
 
 await shutdown.startup(async () => {
   // 5. Database (and, for the embedded SQLite file, its migrations).
@@ -116,6 +122,7 @@ await shutdown.startup(async () => {
 
   // 8. Metrics.
   const metrics = createMetrics({ service: SERVICE, version, commit: config.build.commit, logger });
+  telemetry.exportMetrics(metrics.registry); // the same series over OTLP, when a metrics exporter is set
   metrics.instrumentKnex(database.db);
   metrics.instrumentQueue(orderQueue.queue);
   metrics.observeHealth(health);
@@ -186,7 +193,7 @@ await shutdown.startup(async () => {
           database: database.kind,
           queue: QUEUE_NAME,
           queue_prefix: config.queue.prefix,
-          telemetry: telemetry.exporter,
+          telemetry: telemetry.enabled,
         },
       }),
     }),
@@ -208,7 +215,7 @@ await shutdown.startup(async () => {
       port,
       admin_port: adminPort,
       database: database.location,
-      telemetry: telemetry.exporter,
+      telemetry: telemetry.enabled,
     },
   );
 });

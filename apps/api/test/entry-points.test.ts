@@ -64,9 +64,13 @@ describe('entry points', () => {
     expect(result.stdout).not.toContain('listening');
   });
 
-  it('dist/main.js logs its configuration at start-up with secrets redacted', async () => {
+  it('dist/main.js logs its configuration at start-up (at debug) with secrets redacted', async () => {
     const app = await startApp({
-      env: { ...isolatedEnv(), REDIS_URL: 'redis://:s3cret-pass@127.0.0.1:6379/0' },
+      env: {
+        ...isolatedEnv(),
+        REDIS_URL: 'redis://:s3cret-pass@127.0.0.1:6379/0',
+        LOG_LEVEL: 'debug',
+      },
     });
     try {
       const line = await waitForLog(app, (l) => l.message === 'configuration loaded');

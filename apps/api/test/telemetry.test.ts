@@ -13,9 +13,30 @@ interface OtlpSpan {
   attributes?: { key: string; value: Record<string, unknown> }[];
 }
 
-/** A stand-in OpenTelemetry collector: accepts OTLP/HTTP JSON on /v1/traces and keeps the spans. */
-async function startCollector(): Promise<{ url: string; spans: OtlpSpan[]; server: Server }> {
+interface OtlpLogRecord {
+  traceId?: string;
+  body?: { stringValue?: string };
+  attributes?: { key: string; value: Record<string, unknown> }[];
+}
+
+interface OtlpMetric {
+  name: string;
+  histogram?: { dataPoints: { count: string | number; attributes?: OtlpSpan['attributes'] }[] };
+}
+
+interface Collector {
+  url: string;
+  spans: OtlpSpan[];
+  logs: OtlpLogRecord[];
+  metrics: OtlpMetric[];
+  server: Server;
+}
+
+/** A stand-in OpenTelemetry collector: accepts OTLP/HTTP JSON for traces, logs and metrics. */
+async function startCollector(): Promise<Collector> {
   const spans: OtlpSpan[] = [];
+  const logs: OtlpLogRecord[] = [];
+  const metrics: OtlpMetric[] = [];
   const server = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
@@ -26,6 +47,18 @@ async function startCollector(): Promise<{ url: string; spans: OtlpSpan[]; serve
         };
         for (const resource of parsed.resourceSpans)
           for (const scope of resource.scopeSpans) spans.push(...scope.spans);
+      } else if (req.url === '/v1/logs') {
+        const parsed = JSON.parse(body) as {
+          resourceLogs: { scopeLogs: { logRecords: OtlpLogRecord[] }[] }[];
+        };
+        for (const resource of parsed.resourceLogs)
+          for (const scope of resource.scopeLogs) logs.push(...scope.logRecords);
+      } else if (req.url === '/v1/metrics') {
+        const parsed = JSON.parse(body) as {
+          resourceMetrics: { scopeMetrics: { metrics: OtlpMetric[] }[] }[];
+        };
+        for (const resource of parsed.resourceMetrics)
+          for (const scope of resource.scopeMetrics) metrics.push(...scope.metrics);
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
@@ -33,13 +66,13 @@ async function startCollector(): Promise<{ url: string; spans: OtlpSpan[]; serve
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
-  return { url: `http://127.0.0.1:${port}`, spans, server };
+  return { url: `http://127.0.0.1:${port}`, spans, logs, metrics, server };
 }
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CALLER_SPAN = '00f067aa0ba902b7';
 
-describe('telemetry: node --import ./dist/telemetry.js with an OTLP endpoint', () => {
+describe('telemetry: node --import @shipshape/telemetry/register with an OTLP endpoint', () => {
   let collector: Awaited<ReturnType<typeof startCollector>>;
   let app: AppProcess;
   const env = isolatedEnv();
@@ -51,7 +84,13 @@ describe('telemetry: node --import ./dist/telemetry.js with an OTLP endpoint', (
       env: {
         ...env,
         OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_LOGS_EXPORTER: 'otlp',
+        OTEL_METRICS_EXPORTER: 'otlp',
+        OTEL_METRIC_EXPORT_INTERVAL: '1000',
         OTEL_SERVICE_NAME: 'api-under-test',
+        LOG_LEVEL: 'debug',
       },
     });
   });
@@ -116,5 +155,23 @@ describe('telemetry: node --import ./dist/telemetry.js with an OTLP endpoint', (
       l.message.startsWith('shutdown hook "telemetry" finished'),
     );
     expect(flushed?.['final']).toBe(true);
+
+    // The same log lines went out as OTLP log records, in the caller's trace, with the request id.
+    const record = collector.logs.find((r) => r.body?.stringValue === 'order created');
+    expect(record?.traceId).toBe(TRACE_ID);
+    expect(record?.attributes).toContainEqual({
+      key: 'request_id',
+      value: { stringValue: res.headers.get('x-request-id') },
+    });
+    // And the series /metrics serves, over OTLP: the request counted in the HTTP duration histogram.
+    const histogram = collector.metrics.find(
+      (m) => m.name === 'http_server_request_duration_seconds',
+    );
+    const posts = histogram?.histogram?.dataPoints.filter((point) =>
+      point.attributes?.some(
+        (a) => a.key === 'http_route' && a.value['stringValue'] === '/v1/orders',
+      ),
+    );
+    expect(posts?.length).toBeGreaterThan(0);
   });
 });

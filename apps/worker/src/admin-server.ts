@@ -11,6 +11,8 @@ export interface AdminRoutes {
   readonly metrics: NodeHandler;
   readonly logLevel: NodeHandler;
   readonly info: () => Record<string, unknown>;
+  /** The queue board (src/queue-board.ts), served at `path` and below; absent: 404 there. */
+  readonly board?: { readonly path: string; readonly handler: NodeHandler };
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -24,8 +26,9 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /**
- * The admin port: probes, metrics, log levels and build info behind `adminAccess`, never the public
- * surface. A handler that throws answers 500 without internals instead of taking the process down.
+ * The admin port: probes, metrics, log levels, build info and the queue board behind `adminAccess`,
+ * never the public surface. A handler that throws answers 500 without internals instead of taking
+ * the process down.
  */
 export function createAdminServer(routes: AdminRoutes): Server {
   const notFound = (req: IncomingMessage, res: ServerResponse) => {
@@ -43,6 +46,10 @@ export function createAdminServer(routes: AdminRoutes): Server {
     const route = (): unknown => {
       if (path === '/metrics') return routes.metrics(req, res);
       if (path === '/admin/log-level') return routes.logLevel(req, res);
+      const board = routes.board;
+      if (board !== undefined && (path === board.path || path.startsWith(`${board.path}/`))) {
+        return board.handler(req, res, () => notFound(req, res));
+      }
       if (path === '/admin/info') {
         if (req.method !== 'GET' && req.method !== 'HEAD') {
           res.setHeader('allow', 'GET, HEAD');

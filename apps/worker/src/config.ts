@@ -7,7 +7,6 @@ import {
   redisSchema,
   shutdownRules,
   shutdownSchema,
-  telemetrySchema,
   type Config,
   type ConfigRule,
 } from '@shipshape/config';
@@ -107,7 +106,6 @@ export const workerSchema = {
     },
   },
   shutdown: workerShutdownSchema(),
-  telemetry: telemetrySchema(),
   build: {
     commit: {
       doc: 'Git commit the image was built from, shown in /admin/info and build_info.',

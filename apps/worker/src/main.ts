@@ -3,16 +3,16 @@
  * config → logger → shutdown → telemetry → database → Redis/worker → health → metrics → admin server → run.
  * Shutdown closes in reverse: the worker stops first (it consumes everything else), the database last.
  */
-import { telemetry } from './telemetry.js';
+import { telemetry } from '@shipshape/telemetry/register'; // first: when not preloaded, it starts here
 import { Queue } from 'bullmq';
 import { exitOnConfigError, loadConfigOrExit, redactConfig } from '@shipshape/config';
+import { createHealth } from '@shipshape/health';
 import {
   bullmqWorkerCheck,
-  createHealth,
   eventLoopDelayCheck,
   knexCheck,
   redisCheck,
-} from '@shipshape/health';
+} from '@shipshape/health/checks';
 import { createLogger, logLevelHandler, runInJobContext } from '@shipshape/logger';
 import { createMetrics } from '@shipshape/metrics';
 import { createShutdown, type Shutdown } from '@shipshape/shutdown';
@@ -25,11 +25,12 @@ import { failedOrdersCounter } from './order-metrics.js';
 import { createOrderProcessor } from './order-processor.js';
 import { createOrderWorker } from './order-worker.js';
 import { createProviderStandIn } from './provider.js';
+import { createQueueBoard } from './queue-board.js';
 import { closeRedis, createRedisConnection, isConnectionError } from './redis.js';
 import { shutdownBudget } from './shutdown-budget.js';
 import { waitForSchema } from './wait-for-schema.js';
 
-const SERVICE = 'example-worker';
+const SERVICE = 'worker';
 const version = readVersion();
 const startedAt = Date.now();
 
@@ -37,13 +38,19 @@ const startedAt = Date.now();
 const config = loadConfigOrExit(workerSchema, { rules: workerRules });
 
 // 2. Logger.
+// Lines go to stdout, and also out as OTLP log records when a logs exporter is configured.
+const otelLogs = telemetry.logTransport();
 const logger = createLogger({
   service: SERVICE,
   version,
   commit: config.build.commit,
   level: config.log.level,
   format: config.log.format,
+  destination: process.stdout,
+  ...(otelLogs === undefined ? {} : { transports: [otelLogs] }),
 });
+// At debug: start-up at info fits on a screen. Secrets show as [REDACTED].
+logger.debug('configuration loaded', { config: redactConfig(config) });
 
 // 3. Shutdown coordinator (signals, deadline, LIFO hooks); logs and spans are flushed last.
 // Its own options check backs up the schema's rules; should it fire, it is a config error (exit 78).
@@ -57,16 +64,13 @@ try {
 } catch (error) {
   exitOnConfigError(error);
 }
-shutdown.addFinal('logger', () => logger.flush());
-// 4. Telemetry was started by the --import preload; its span flush is a final hook.
+// 4. Telemetry (started by --import). Finals run last-in-first-out: the log flush comes first, so
+// the shutdown's own lines still reach OTLP, then the telemetry flush (spans, logs, metrics).
 shutdown.addFinal('telemetry', () => telemetry.shutdown());
+shutdown.addFinal('logger', () => logger.flush());
 
 await shutdown.startup(async () => {
-  logger.info('starting', {
-    config: redactConfig(config),
-    node_version: process.version,
-    tracing: telemetry.settings.exporter,
-  });
+  logger.info('starting', { node_version: process.version, telemetry: telemetry.enabled });
 
   // 5. Database (the API's schema; the worker never migrates).
   const database = createDatabase({
@@ -125,6 +129,7 @@ await shutdown.startup(async () => {
 
   // 8. Metrics.
   const metrics = createMetrics({ service: SERVICE, version, commit: config.build.commit });
+  telemetry.exportMetrics(metrics.registry); // the same series over OTLP, when a metrics exporter is set
   metrics.instrumentKnex(database.knex);
   metrics.instrumentQueue(queue);
   metrics.instrumentWorker(orders.worker);
@@ -133,12 +138,21 @@ await shutdown.startup(async () => {
   metrics.observeShutdown(shutdown);
   shutdown.add('metrics', () => metrics.stop());
 
-  // 9. Admin server (probes, metrics, log levels, info); closed after the worker has drained.
+  // 9. Admin server (probes, metrics, log levels, info, queue board); closed after the worker has
+  // drained. The board takes actions only when a token is set (so every request to it carried one).
+  const board = createQueueBoard({
+    redisUrl: config.redis.url,
+    queueName: config.queue.name,
+    prefix: config.queue.prefix,
+    actions: config.admin.token !== '',
+  });
+  shutdown.add('queue-board', () => board.close());
   const admin = createAdminServer({
     token: config.admin.token,
     health: health.handler,
     metrics: metrics.handler,
     logLevel: logLevelHandler(logger),
+    board,
     info: () => ({
       service: SERVICE,
       version,
@@ -152,7 +166,7 @@ await shutdown.startup(async () => {
       concurrency: config.worker.concurrency,
       active_jobs: orders.activeJobIds(),
       database: database.kind,
-      tracing: telemetry.settings.exporter,
+      telemetry: telemetry.enabled,
     }),
   });
   shutdown.addHttpServer('admin', admin);

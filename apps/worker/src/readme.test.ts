@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ADMIN_SCHEMA_DEFAULTS, assertReadmeTable, TIMER_MAX_MS } from '@shipshape/config';
 import { describe, expect, it } from 'vitest';
 import { workerSchema } from './config.js';
+import { BOARD_MAX_JOBS_PER_PAGE, BOARD_PATH, BOARD_RESPONSE_TIMEOUT_MS } from './queue-board.js';
 import { CLOSE_RESERVE_MS, FORCE_WAIT_MS } from './shutdown-budget.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -26,6 +27,7 @@ describe('README', () => {
       '/metrics',
       '/admin/log-level',
       '/admin/info',
+      BOARD_PATH,
     ]) {
       expect(readme).toContain(`\`${path}\``);
     }
@@ -49,5 +51,11 @@ describe('README', () => {
     expect(readme).toMatch(new RegExp(`at least ${minLength ?? 'NaN'}\\s+characters, no spaces`));
     const days = Math.floor((TIMER_MAX_MS / 86_400_000) * 10) / 10;
     expect(readme).toMatch(new RegExp(`${String(days).replace('.', '\\.')} days`));
+  });
+
+  it('documents the queue board limits the code keeps', () => {
+    const seconds = String(BOARD_RESPONSE_TIMEOUT_MS / 1000);
+    expect(readme).toMatch(new RegExp(`within ${seconds} s\\s+gets a \`503\``));
+    expect(readme).toMatch(new RegExp(`at most ${String(BOARD_MAX_JOBS_PER_PAGE)}\\s+jobs`));
   });
 });

@@ -101,6 +101,8 @@ describe('worker admin access from a non-loopback caller (ADMIN_HOST=0.0.0.0)', 
         ['/admin/log-level', LEVEL_CHANGE],
         ['/admin/info', {}],
         ['/healthz?verbose', {}],
+        ['/admin/queues', {}],
+        ['/admin/queues/api/queues', {}],
       ]);
       expect(refused.map((r) => [r.status, r.headers['content-type']])).toEqual(
         refused.map(() => [403, 'application/problem+json']),

@@ -5,24 +5,48 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pinned } from '../child.js';
+import {
+  AddonLedger,
+  compileCacheShim,
+  nativeAddons,
+  underNode,
+  type NodePair,
+} from '../compare-node.js';
 import { freePort } from '../free-port.js';
 import { alternate, type CaseResult, type Contender } from '../rounds.js';
 import type { BenchOptions } from '../options.js';
+import { createScratchDatabase } from '../scratch-postgres.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-async function readyAfterMs(app: 'api' | 'worker', cpu: readonly string[]): Promise<number> {
+/** How one contender starts an app. */
+interface Start {
+  readonly app: 'api' | 'worker';
+  /** The Node.js binary; the runner's own by default. */
+  readonly node?: string;
+  /** PostgreSQL instead of the embedded SQLite file. */
+  readonly databaseUrl?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly nodeArgs?: readonly string[];
+}
+
+async function readyAfterMs(
+  start: Start,
+  cpu: readonly string[],
+): Promise<{ ms: number; addons: string[] }> {
+  const { app } = start;
   const dataDir = mkdtempSync(join(tmpdir(), `shipshape-bench-startup-${app}-`));
   const adminPort = await freePort();
   const env = {
     ...process.env,
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
-    DATABASE_URL: '',
+    DATABASE_URL: start.databaseUrl ?? '',
     DATABASE_FILE: join(dataDir, 'bench.sqlite'),
     SERVER_PORT: String(await freePort()),
     ADMIN_PORT: String(adminPort),
     QUEUE_PREFIX: `bench-startup-${process.pid}`,
+    ...start.env,
   };
   const appDir = join(repoRoot, 'apps', app);
   if (app === 'worker') {
@@ -35,7 +59,7 @@ async function readyAfterMs(app: 'api' | 'worker', cpu: readonly string[]): Prom
     if (code !== 0) throw new Error(`migrate.js exited ${String(code)}`);
   }
   const started = performance.now();
-  const [command, args] = pinned(cpu, ['dist/main.js']);
+  const [command, args] = pinned(cpu, [...(start.nodeArgs ?? []), 'dist/main.js'], start.node);
   const child = spawn(command, args, {
     cwd: appDir,
     env,
@@ -50,7 +74,7 @@ async function readyAfterMs(app: 'api' | 'worker', cpu: readonly string[]): Prom
         (response) => response.status === 200,
         () => false,
       );
-      if (ok) return performance.now() - started;
+      if (ok) return { ms: performance.now() - started, addons: nativeAddons(child.pid ?? 0) };
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   } finally {
@@ -61,19 +85,67 @@ async function readyAfterMs(app: 'api' | 'worker', cpu: readonly string[]): Prom
 }
 
 export async function startupCase(options: BenchOptions): Promise<CaseResult> {
-  const contenders: Contender[] = (['api', 'worker'] as const).map((app) => ({
-    name: app,
-    measure: async () => ({ ready_after_ms: await readyAfterMs(app, options.pinning.server) }),
-  }));
-  return alternate(
-    {
-      case: 'startup',
-      description: 'process start to readiness 200, embedded SQLite database, local Redis',
-      baseline: 'api',
-      ratioOf: { metric: 'ready_after_ms', better: 'lower' },
-      units: { ready_after_ms: 'ms' },
-    },
-    contenders,
-    options,
-  );
+  const other = options.compareNode;
+  const scratch =
+    other === undefined ? undefined : await createScratchDatabase(options.postgresUrl, 'startup');
+  try {
+    const starts: [string, Start][] = [
+      ['api', { app: 'api' }],
+      ['worker', { app: 'worker' }],
+    ];
+    const nodePairs: NodePair[] = [];
+    if (other !== undefined && scratch !== undefined) {
+      // Under both Node.js versions: PostgreSQL, so no native addon is loaded (better-sqlite3 is
+      // built for the runner's Node.js only), and the shim, which Node 20 needs to link the app.
+      const postgres = {
+        app: 'api',
+        databaseUrl: scratch.url,
+        nodeArgs: ['--require', compileCacheShim],
+      } as const;
+      const older = underNode('api-postgres', other);
+      starts.push(
+        ['api-postgres', postgres],
+        [
+          'api-postgres-no-compile-cache',
+          { ...postgres, env: { NODE_DISABLE_COMPILE_CACHE: '1' } },
+        ],
+        [older, { ...postgres, node: other.path }],
+      );
+      nodePairs.push(
+        { own: 'api-postgres', other: older },
+        { own: 'api-postgres-no-compile-cache', other: older },
+      );
+    }
+    const addons = new AddonLedger(nodePairs);
+    const contenders: Contender[] = starts.map(([name, start]) => ({
+      name,
+      async measure() {
+        const { ms, addons: loaded } = await readyAfterMs(start, options.pinning.server);
+        addons.record(name, loaded);
+        return { ready_after_ms: ms };
+      },
+    }));
+    const result = await alternate(
+      {
+        case: 'startup',
+        description:
+          'process start to readiness 200, embedded SQLite database, local Redis' +
+          (other === undefined
+            ? ''
+            : `; the api-postgres rows: the API on PostgreSQL (a scratch database, migrated before), ` +
+              `preloaded with a shim that gives Node.js before 22.1 a no-op module.enableCompileCache ` +
+              `(the app calls it first thing); on the runner's Node.js as shipped (compile cache on) and ` +
+              `with NODE_DISABLE_COMPILE_CACHE=1`),
+        baseline: 'api',
+        ratioOf: { metric: 'ready_after_ms', better: 'lower' },
+        units: { ready_after_ms: 'ms' },
+        ...(nodePairs.length > 0 ? { nodePairs } : {}),
+      },
+      contenders,
+      options,
+    );
+    return { ...result, nativeAddons: addons.byContender() };
+  } finally {
+    await scratch?.drop();
+  }
 }

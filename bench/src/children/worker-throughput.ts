@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import { nativeAddons } from '../compare-node.js';
 
 const variant = process.argv[2] ?? 'bare';
 const jobs = Number(process.argv[3] ?? 5000);
@@ -65,5 +66,12 @@ await queue.obliterate({ force: true });
 await queue.close();
 connection.disconnect();
 rmSync(logFile, { force: true });
-console.log('@bench', JSON.stringify({ jobs_per_second: (jobs / elapsedMs) * 1000 }));
+console.log(
+  '@bench',
+  JSON.stringify({
+    jobs_per_second: (jobs / elapsedMs) * 1000,
+    // msgpackr (BullMQ's encoder) loads a native addon when one is built for this Node's ABI.
+    native_addons: nativeAddons('self'),
+  }),
+);
 process.exit(0);

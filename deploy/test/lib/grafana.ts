@@ -61,18 +61,18 @@ export function roundIntervalMs(intervalMs: number): number {
   return 604_800_000;
 }
 
-export function intervalMs(context: GrafanaQueryContext): number {
+/** The time range and data source a query is sent with, without the template variables. */
+export type GrafanaView = Omit<GrafanaQueryContext, 'variables'>;
+
+export function intervalMs(context: GrafanaView): number {
   return Math.max(
     roundIntervalMs(context.rangeMs / context.maxDataPoints),
     context.scrapeIntervalMs,
   );
 }
 
-export function rateIntervalMs(context: GrafanaQueryContext): number {
-  return Math.max(
-    intervalMs(context) + context.scrapeIntervalMs,
-    4 * context.scrapeIntervalMs,
-  );
+export function rateIntervalMs(context: GrafanaView): number {
+  return Math.max(intervalMs(context) + context.scrapeIntervalMs, 4 * context.scrapeIntervalMs);
 }
 
 /** A duration in the form Grafana writes it into a query ("4s", "1m", "500ms"). */
@@ -124,8 +124,7 @@ export function interpolate(
       const builtIn = builtIns[name];
       if (builtIn !== undefined) return builtIn;
       const variable = dashboard.templating.list.find((v) => v.name === name) as
-        | Variable
-        | undefined;
+        Variable | undefined;
       if (!variable) throw new Error(`${whole}: no such template variable in the dashboard`);
       const selected = context.variables[name];
       if (selected === undefined) throw new Error(`${whole}: no value selected`);

@@ -187,8 +187,11 @@ export async function startLiveStack(options: LiveStackOptions): Promise<LiveSta
   } catch (error) {
     const logs = [...apps.values()].map((a) => `--- ${a.name}\n${a.output().slice(-3_000)}`);
     await destroy();
-    throw new Error(`the live stack did not start: ${(error as Error).message}\n${logs.join('\n')}`, {
-      cause: error,
-    });
+    throw new Error(
+      `the live stack did not start: ${(error as Error).message}\n${logs.join('\n')}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

@@ -1,4 +1,5 @@
 // Deep imports: each index re-exports hundreds of models, and loading them all costs seconds.
+import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
@@ -32,6 +33,8 @@ const models: Record<string, ModelConstructor> = {
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,
   'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule,
+  // KEDA's CRD schema: types and required fields (lib/keda.ts checks the field names).
+  'keda.sh/v1alpha1/ScaledObject': ScaledObject,
 };
 
 /**

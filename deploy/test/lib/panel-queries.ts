@@ -1,5 +1,5 @@
 import { panels, type Dashboard } from './dashboards.js';
-import { ALL, interpolate, labelValuesQuery, type GrafanaQueryContext } from './grafana.js';
+import { ALL, interpolate, labelValuesQuery, type GrafanaView } from './grafana.js';
 import type { PrometheusServer } from './prometheus-server.js';
 
 /** One query of one panel: `<dashboard file> › <panel title> › <refId>`. */
@@ -34,7 +34,7 @@ export async function resolveVariables(
   prometheus: PrometheusServer,
   dashboard: Dashboard,
   selection: Selection,
-  context: Omit<GrafanaQueryContext, 'variables'>,
+  context: GrafanaView,
 ): Promise<Record<string, string | string[]>> {
   const values: Record<string, string | string[]> = {};
   for (const variable of dashboard.templating.list) {
@@ -44,7 +44,8 @@ export async function resolveVariables(
       continue;
     }
     const query = labelValuesQuery(variable);
-    if (!query) throw new Error(`${dashboard.file}: variable $${variable.name} is not label_values()`);
+    if (!query)
+      throw new Error(`${dashboard.file}: variable $${variable.name} is not label_values()`);
     const selector = interpolate(query.selector, dashboard, { ...context, variables: values });
     const found = await prometheus.labelValues(query.label, selector);
     if (found.length === 0) {
@@ -66,7 +67,7 @@ export async function queriesWithoutData(
   prometheus: PrometheusServer,
   queries: readonly PanelQuery[],
   selection: Selection,
-  context: Omit<GrafanaQueryContext, 'variables'>,
+  context: GrafanaView,
   atMs?: number,
 ): Promise<string[]> {
   const variables = new Map<Dashboard, Record<string, string | string[]>>();

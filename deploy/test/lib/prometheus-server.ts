@@ -98,7 +98,9 @@ async function api<T>(base: string, path: string, params: Record<string, string>
   const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
   const body = (await response.json()) as { status: string; data: T; error?: string };
   if (body.status !== 'success')
-    throw new Error(`Prometheus ${path} ${JSON.stringify(params)}: ${body.error ?? response.status}`);
+    throw new Error(
+      `Prometheus ${path} ${JSON.stringify(params)}: ${body.error ?? response.status}`,
+    );
   return body.data;
 }
 
@@ -117,7 +119,8 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
   const configFile = join(options.dir, 'prometheus.yml');
   writeFileSync(configFile, prometheusConfig(options));
   const check = promtool(['check', 'config', configFile]);
-  if (check.status !== 0) throw new Error(`the generated configuration is invalid:\n${check.output}`);
+  if (check.status !== 0)
+    throw new Error(`the generated configuration is invalid:\n${check.output}`);
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;

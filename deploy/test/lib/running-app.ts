@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { repoDir } from './paths.js';
 
-/** A built app started as operators start it: `node --import ./dist/telemetry.js dist/main.js`. */
+/** A built app started as operators start it: `node --import @shipshape/telemetry/register dist/main.js`. */
 export interface RunningApp {
   readonly name: string;
   readonly child: ChildProcess;
@@ -14,13 +14,17 @@ export interface RunningApp {
 
 export function startApp(app: 'api' | 'worker', env: Record<string, string>): RunningApp {
   const chunks: string[] = [];
-  const child = spawn(process.execPath, ['--import', './dist/telemetry.js', 'dist/main.js'], {
-    cwd: join(repoDir, 'apps', app),
-    // Only what the test decides, plus PATH: a DATABASE_URL or KUBERNETES_SERVICE_HOST in the
-    // runner's environment must not change what is checked.
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', '@shipshape/telemetry/register', 'dist/main.js'],
+    {
+      cwd: join(repoDir, 'apps', app),
+      // Only what the test decides, plus PATH: a DATABASE_URL or KUBERNETES_SERVICE_HOST in the
+      // runner's environment must not change what is checked.
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
   const exited = new Promise<number | string>((resolve) => {

@@ -7,7 +7,6 @@ import { logSchema } from './fragments/log.js';
 import { redisSchema } from './fragments/redis.js';
 import { serverSchema } from './fragments/server.js';
 import { shutdownSchema } from './fragments/shutdown.js';
-import { telemetrySchema } from './fragments/telemetry.js';
 import { loadConfig } from './load-config.js';
 
 const appSchema = {
@@ -17,7 +16,6 @@ const appSchema = {
   database: databaseSchema(),
   redis: redisSchema(),
   shutdown: shutdownSchema(),
-  telemetry: telemetrySchema(),
 };
 
 describe('schema fragments', () => {
@@ -43,9 +41,6 @@ describe('schema fragments', () => {
       'shutdown.timeout': 'SHUTDOWN_TIMEOUT',
       'shutdown.drainDelay': 'SHUTDOWN_DRAIN_DELAY',
       'shutdown.gracePeriod': 'SHUTDOWN_GRACE_PERIOD',
-      'telemetry.otlpEndpoint': 'OTEL_EXPORTER_OTLP_ENDPOINT',
-      'telemetry.serviceName': 'OTEL_SERVICE_NAME',
-      'telemetry.samplingRatio': 'OTEL_TRACES_SAMPLER_ARG',
     });
   });
 
@@ -77,7 +72,6 @@ describe('schema fragments', () => {
       },
       redis: { url: 'redis://127.0.0.1:6379' },
       shutdown: { timeout: 25_000, drainDelay: 0, gracePeriod: 30_000 },
-      telemetry: { otlpEndpoint: '', serviceName: '', samplingRatio: 1 },
     });
   });
 
@@ -94,14 +88,12 @@ describe('schema fragments', () => {
       {
         admin: adminSchema({ port: 9465 }),
         server: serverSchema({ port: 8080, requestTimeout: '1m' }),
-        telemetry: telemetrySchema({ serviceName: 'api' }),
       },
       { env: {}, argv: [] },
     );
     expect(config.admin.port).toBe(9465);
     expect(config.server.port).toBe(8080);
     expect(config.server.requestTimeout).toBe(60_000);
-    expect(config.telemetry.serviceName).toBe('api');
   });
 
   it('log format defaults to pretty only when NODE_ENV=development, and LOG_FORMAT still wins', () => {
@@ -146,8 +138,7 @@ describe('schema fragments', () => {
         env: {
           REDIS_URL: 'http://r:6379',
           DATABASE_URL: 'postgres://db/x',
-          OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
-          OTEL_TRACES_SAMPLER_ARG: '1.5',
+          SHUTDOWN_TIMEOUT: '-1s',
           SERVER_HOST: 'not a host',
         },
         argv: [],
@@ -159,7 +150,7 @@ describe('schema fragments', () => {
     expect((caught as ConfigError).problems.map((p) => p.key)).toEqual([
       'server.host',
       'redis.url',
-      'telemetry.samplingRatio',
+      'shutdown.timeout',
     ]);
   });
 });

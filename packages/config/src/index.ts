@@ -25,7 +25,6 @@ export { logSchema, LOG_SCHEMA_DEFAULTS } from './fragments/log.js';
 export { databaseRules, databaseSchema, DATABASE_SCHEMA_DEFAULTS } from './fragments/database.js';
 export { redisSchema, REDIS_SCHEMA_DEFAULTS } from './fragments/redis.js';
 export { shutdownRules, shutdownSchema, SHUTDOWN_SCHEMA_DEFAULTS } from './fragments/shutdown.js';
-export { telemetrySchema, TELEMETRY_SCHEMA_DEFAULTS } from './fragments/telemetry.js';
 
 export type { LoadConfigOptions } from './load-config.js';
 export type { ConfigProblem } from './config-error.js';
@@ -51,4 +50,3 @@ export type { LogSchemaOptions } from './fragments/log.js';
 export type { DatabaseSchemaOptions } from './fragments/database.js';
 export type { RedisSchemaOptions } from './fragments/redis.js';
 export type { ShutdownSchemaOptions } from './fragments/shutdown.js';
-export type { TelemetrySchemaOptions } from './fragments/telemetry.js';

@@ -10,7 +10,6 @@ import { logSchema } from './fragments/log.js';
 import { redisSchema } from './fragments/redis.js';
 import { serverSchema } from './fragments/server.js';
 import { shutdownSchema } from './fragments/shutdown.js';
-import { telemetrySchema } from './fragments/telemetry.js';
 import { CONFIG_FILE_VARIABLE, loadConfig } from './load-config.js';
 import { assertReadmeTable } from './readme-table.js';
 
@@ -25,7 +24,6 @@ describe('README', () => {
       database: databaseSchema(),
       redis: redisSchema(),
       shutdown: shutdownSchema(),
-      telemetry: telemetrySchema(),
     });
   });
 

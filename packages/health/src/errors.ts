@@ -11,3 +11,11 @@ export class HealthError extends Error {
     this.code = code;
   }
 }
+
+/** True for errors thrown by this package (also across copies of it, by name and code). */
+export function isHealthError(error: unknown): error is HealthError {
+  if (error instanceof HealthError) return true;
+  if (!(error instanceof Error)) return false;
+  const { code } = error as { code?: unknown };
+  return error.name === 'HealthError' && typeof code === 'string' && code.startsWith('HEALTH_');
+}

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { VerbosePolicy } from './options.js';
 import { brief } from './response.js';
-import type { HealthResponse, LoggerLike, RunTarget } from './types.js';
+import type { HealthResponse, HealthLogger, RunTarget } from './types.js';
 import { verboseAllowed } from './verbose.js';
 
 /** node:http and Express compatible: unknown paths go to `next()` when given, else 404. */
@@ -21,7 +21,7 @@ export const PROBE_PATHS: Readonly<Record<string, RunTarget>> = {
 interface HandlerDeps {
   readonly run: (target: RunTarget) => Promise<HealthResponse>;
   readonly verbose: VerbosePolicy;
-  readonly logger: LoggerLike | undefined;
+  readonly logger: HealthLogger | undefined;
 }
 
 function send(req: IncomingMessage, res: ServerResponse, statusCode: number, body: unknown): void {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { HealthError } from './errors.js';
 import { createHealth, DRAINING_OUTPUT, STARTING_OUTPUT } from './health.js';
-import type { CheckEvent, HealthCheckEntry, LoggerLike } from './types.js';
+import type { CheckEvent, HealthCheckEntry, HealthLogger } from './types.js';
 
 const never = (): Promise<void> => new Promise<void>(() => undefined);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -15,7 +15,7 @@ function entry(
   return found;
 }
 
-function recordingLogger(): LoggerLike & { lines: { level: string; message: string }[] } {
+function recordingLogger(): HealthLogger & { lines: { level: string; message: string }[] } {
   const lines: { level: string; message: string }[] = [];
   const log = (level: string) => (message: string) => lines.push({ level, message });
   return { lines, error: log('error'), warn: log('warn'), info: log('info'), debug: log('debug') };

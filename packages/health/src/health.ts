@@ -1,7 +1,7 @@
 import { HealthError } from './errors.js';
 import { createHandler, type HealthHandler } from './handler.js';
 import { resolveOptions, type HealthOptions, type ResolvedHealthOptions } from './options.js';
-import { createProbeRunner, type ProbeRunner, type Registry } from './registry.js';
+import { createProbeRunner, type ProbeRunner, type ProbeRegistry } from './registry.js';
 import { buildResponse, worst } from './response.js';
 import type {
   CheckEvent,
@@ -16,11 +16,11 @@ export type CheckListener = (event: CheckEvent) => void;
 
 export interface Health {
   /** Checks that say the process is alive and not stuck. Never add dependencies here. */
-  readonly liveness: Registry;
+  readonly liveness: ProbeRegistry;
   /** Checks that say this instance can take traffic (databases, queues, workers). */
-  readonly readiness: Registry;
+  readonly readiness: ProbeRegistry;
   /** Checks that say initialisation has finished. */
-  readonly startup: Registry;
+  readonly startup: ProbeRegistry;
   /** Readiness fails from now on (call it when shutdown starts draining). Idempotent. */
   draining(): void;
   /** Startup and readiness may pass from now on. Idempotent. */

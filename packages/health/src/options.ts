@@ -1,12 +1,12 @@
 import { HealthError } from './errors.js';
-import type { LoggerLike } from './types.js';
+import type { HealthLogger } from './types.js';
 
 /** Who may see check details: nobody, everybody, or requests carrying the token. */
 export type VerbosePolicy = 'never' | 'always' | { readonly token: string };
 
 export interface HealthOptions {
   /** Receives a line whenever a check changes status. Default: silent. */
-  readonly logger?: LoggerLike;
+  readonly logger?: HealthLogger;
   /** Reuse a probe's check results for this long (ms) after a run finishes. `0` disables reuse. */
   readonly cacheTtlMs?: number;
   /** Default per-check timeout (ms). */
@@ -16,7 +16,7 @@ export interface HealthOptions {
 }
 
 export interface ResolvedHealthOptions {
-  readonly logger: LoggerLike | undefined;
+  readonly logger: HealthLogger | undefined;
   readonly cacheTtlMs: number;
   readonly timeoutMs: number;
   readonly verbose: VerbosePolicy;

@@ -5,7 +5,7 @@ import { runCheck, type RegisteredCheck } from './run-check.js';
 import type { CheckOptions, CheckResult, HealthCheck, ProbeName } from './types.js';
 
 /** The public face of one probe's checks. */
-export interface Registry {
+export interface ProbeRegistry {
   /** Registers a check. Names are unique per registry. */
   add(name: string, check: HealthCheck, options?: CheckOptions): void;
   /** Unregisters a check; returns whether it existed. */
@@ -14,7 +14,7 @@ export interface Registry {
   names(): string[];
 }
 
-export interface ProbeRunner extends Registry {
+export interface ProbeRunner extends ProbeRegistry {
   /** Runs every check in parallel, sharing an in-flight run and reusing results for `cacheTtlMs`. */
   run(): Promise<readonly CheckResult[]>;
 }

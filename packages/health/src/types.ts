@@ -1,5 +1,5 @@
 /** Anything with the four usual log methods (winston, pino, console-like wrappers, @shipshape/logger). */
-export interface LoggerLike {
+export interface HealthLogger {
   error(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   info(message: string, fields?: Record<string, unknown>): void;

@@ -2,7 +2,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import knex, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHealth, knexCheck } from '../src/index.js';
+import { knexCheck } from '../src/checks/index.js';
+import { createHealth } from '../src/index.js';
 import { serve, sleep, type Probe } from './helpers.js';
 
 // A "database" that accepts TCP connections and never says a word: the connection hangs, which is

@@ -1,7 +1,8 @@
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bullmqWorkerCheck, createHealth, type Health } from '../src/index.js';
+import { bullmqWorkerCheck } from '../src/checks/index.js';
+import { createHealth, type Health } from '../src/index.js';
 import { sleep } from './helpers.js';
 
 // The shared Redis of the test machine; a unique prefix and queue name keep us out of others' keys.

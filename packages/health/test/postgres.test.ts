@@ -1,6 +1,8 @@
 import knex, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHealth, DEFAULTS, knexCheck, type Health } from '../src/index.js';
+import { knexCheck } from '../src/checks/index.js';
+import { createHealth, type Health } from '../src/index.js';
+import { DEFAULTS } from '../src/options.js';
 import { serve, waitFor, type Probe } from './helpers.js';
 import { startPostgresCluster, type PostgresCluster } from '@shipshape/testkit';
 

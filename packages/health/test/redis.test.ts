@@ -1,12 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createHealth,
-  DEFAULTS,
-  eventLoopDelayCheck,
-  redisCheck,
-  type Health,
-} from '../src/index.js';
+import { eventLoopDelayCheck, redisCheck } from '../src/checks/index.js';
+import { createHealth, type Health } from '../src/index.js';
+import { DEFAULTS } from '../src/options.js';
 import { serve, waitFor, type Probe } from './helpers.js';
 import { startRedisServer, type RedisServer } from '@shipshape/testkit';
 

@@ -1,6 +1,6 @@
 import { MetricsError } from './errors.js';
 import type { GuardedCounter, GuardedGauge, InstrumentFactory } from './instruments.js';
-import type { LoggerLike, Teardown } from './types.js';
+import type { MetricsLogger, Teardown } from './types.js';
 
 /** A BullMQ Queue, duck-typed: its name, one job-counts call and the oldest waiting job. */
 export interface QueueLike {
@@ -36,10 +36,10 @@ export class QueueCollector {
   readonly #oldest: GuardedGauge;
   readonly #errors: GuardedCounter;
   readonly #timeoutMs: number;
-  readonly #logger: LoggerLike | undefined;
+  readonly #logger: MetricsLogger | undefined;
   #inflight: Promise<void> | undefined;
 
-  constructor(factory: InstrumentFactory, timeoutMs: number, logger: LoggerLike | undefined) {
+  constructor(factory: InstrumentFactory, timeoutMs: number, logger: MetricsLogger | undefined) {
     this.#timeoutMs = timeoutMs;
     this.#logger = logger;
     // Both gauges share one read per scrape: whichever collect runs first starts it.

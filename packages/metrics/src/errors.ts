@@ -15,3 +15,11 @@ export class MetricsError extends Error {
     this.code = code;
   }
 }
+
+/** True for errors thrown by this package (also across copies of it, by name and code). */
+export function isMetricsError(error: unknown): error is MetricsError {
+  if (error instanceof MetricsError) return true;
+  if (!(error instanceof Error)) return false;
+  const { code } = error as { code?: unknown };
+  return error.name === 'MetricsError' && typeof code === 'string' && code.startsWith('METRICS_');
+}

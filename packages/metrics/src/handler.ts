@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CONTENT_TYPES } from './format.js';
 import type { ExpositionFormat } from './format.js';
 import { negotiateFormat } from './negotiate.js';
-import type { LoggerLike } from './types.js';
+import type { MetricsLogger } from './types.js';
 
 export type MetricsHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -15,7 +15,7 @@ type Serialize = (
 /** node:http handler for `/metrics`: negotiates the format and streams the output in slices. */
 export function createMetricsHandler(
   serialize: Serialize,
-  logger: LoggerLike | undefined,
+  logger: MetricsLogger | undefined,
 ): MetricsHandler {
   return (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -1,24 +1,17 @@
 export { createMetrics } from './create-metrics.js';
+export { MetricsError, isMetricsError } from './errors.js';
+
 export type { Metrics } from './create-metrics.js';
-export { DEFAULTS } from './options.js';
 export type { MetricsOptions } from './options.js';
-export { MetricsError } from './errors.js';
 export type { MetricsErrorCode } from './errors.js';
-export { HTTP_DEFAULTS } from './http-middleware.js';
 export type { HttpMiddleware, HttpMiddlewareOptions } from './http-middleware.js';
 export type { MetricsHandler } from './handler.js';
-export { DROPPED_DEFAULT_METRICS } from './default-metrics.js';
-export { QUEUE_STATES } from './bullmq-queue.js';
 export type { QueueLike } from './bullmq-queue.js';
 export type { JobLike, WorkerLike } from './bullmq-worker.js';
 export type { KnexLike, TarnPoolLike } from './knex.js';
 export type { HealthCheckEvent } from './health-bridge.js';
 export type { ShutdownEventLike } from './shutdown-bridge.js';
-export { GuardedCounter, GuardedGauge, GuardedHistogram } from './instruments.js';
+export type { GuardedCounter, GuardedGauge, GuardedHistogram } from './instruments.js';
 export type { HistogramConfig, InstrumentConfig } from './instruments.js';
-export { OVERFLOW_LABEL_VALUE } from './guard.js';
-export { negotiateFormat } from './negotiate.js';
-export { CONTENT_TYPES } from './format.js';
 export type { ExpositionFormat } from './format.js';
-export { expressRouteTemplate } from './route.js';
-export type { EventSourceLike, Labels, LoggerLike, Teardown } from './types.js';
+export type { EventSourceLike, Labels, MetricsLogger, Teardown } from './types.js';

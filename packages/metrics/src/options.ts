@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import { MetricsError } from './errors.js';
-import type { LoggerLike } from './types.js';
+import type { MetricsLogger } from './types.js';
 
 /** Options for `createMetrics`. Only `service` is required; defaults are in DEFAULTS. */
 export interface MetricsOptions {
@@ -26,7 +26,7 @@ export interface MetricsOptions {
   /** Bound on each BullMQ queue read during a scrape. */
   readonly queueTimeoutMs?: number;
   /** Where collector failures are reported. */
-  readonly logger?: LoggerLike;
+  readonly logger?: MetricsLogger;
 }
 
 export const DEFAULTS = {
@@ -49,7 +49,7 @@ export interface ResolvedMetricsOptions {
   readonly scrapeSliceMs: number;
   readonly scrapeFastPath: boolean;
   readonly queueTimeoutMs: number;
-  readonly logger: LoggerLike | undefined;
+  readonly logger: MetricsLogger | undefined;
 }
 
 export function resolveOptions(options: MetricsOptions): ResolvedMetricsOptions {

@@ -6,12 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { createMetrics } from './create-metrics.js';
 import { checkReadPath, checkWritePath } from './prom-internals.js';
 import type { MetricInternals } from './prom-internals.js';
-import type { LoggerLike } from './types.js';
+import type { MetricsLogger } from './types.js';
 
 const asInternals = (metric: object): MetricInternals => metric as unknown as MetricInternals;
 
 /** A logger that keeps what it is told. */
-function recordingLogger(): LoggerLike & { warnings: string[] } {
+function recordingLogger(): MetricsLogger & { warnings: string[] } {
   const warnings: string[] = [];
   return {
     warnings,

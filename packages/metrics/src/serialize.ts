@@ -4,7 +4,7 @@ import type { ExpositionFormat } from './format.js';
 import { checkReadPath } from './prom-internals.js';
 import type { MetricInternals, PublicValue } from './prom-internals.js';
 import { createRenderContext, familyHeader, fastSeries, publicSeries } from './render-series.js';
-import type { LoggerLike } from './types.js';
+import type { MetricsLogger } from './types.js';
 
 export interface SerializeOptions {
   format: ExpositionFormat;
@@ -22,7 +22,7 @@ export interface SerializeOptions {
   pause?: () => Promise<void> | 'stop' | undefined;
   /** Told, once per scrape, which families were read through get() although a fast path exists. */
   onPublicPath?: (families: readonly PublicPathFamily[]) => void;
-  logger?: LoggerLike | undefined;
+  logger?: MetricsLogger | undefined;
 }
 
 export interface PublicPathFamily {
@@ -124,7 +124,7 @@ async function render(registry: Registry, options: SerializeOptions): Promise<vo
 
 async function readPublic(
   metric: MetricInternals,
-  logger: LoggerLike | undefined,
+  logger: MetricsLogger | undefined,
 ): Promise<{ values?: PublicValue[] } | undefined> {
   try {
     return await metric.get();
@@ -137,7 +137,7 @@ async function readPublic(
 async function runCollect(
   metric: MetricInternals,
   failed: Set<MetricInternals>,
-  logger: LoggerLike | undefined,
+  logger: MetricsLogger | undefined,
 ): Promise<void> {
   if (typeof metric.collect !== 'function') return;
   try {
@@ -151,7 +151,7 @@ async function runCollect(
 function reportFailure(
   metric: MetricInternals,
   error: unknown,
-  logger: LoggerLike | undefined,
+  logger: MetricsLogger | undefined,
 ): void {
   logger?.warn(
     `metrics: collector for ${metric.name} failed; the family is left out of this scrape`,

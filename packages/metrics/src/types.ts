@@ -1,5 +1,5 @@
 /** Anything that logs; structurally compatible with @shipshape/logger and most loggers. */
-export interface LoggerLike {
+export interface MetricsLogger {
   error(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   info(message: string, fields?: Record<string, unknown>): void;

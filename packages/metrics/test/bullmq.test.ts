@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createMetrics, QUEUE_STATES } from '../src/index.js';
+import { QUEUE_STATES } from '../src/bullmq-queue.js';
+import { createMetrics } from '../src/index.js';
 import { label, samples, waitFor } from './helpers.js';
 import { startRedisServer } from '@shipshape/testkit';
 

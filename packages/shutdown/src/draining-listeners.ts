@@ -1,4 +1,4 @@
-import type { LoggerLike } from './types.js';
+import type { ShutdownLogger } from './types.js';
 
 /** Listeners run the moment shutdown starts; a failing one is logged, never awaited or rethrown. */
 export class DrainingListeners {
@@ -9,7 +9,7 @@ export class DrainingListeners {
     return () => this.#listeners.delete(listener);
   }
 
-  runAll(logger: LoggerLike): void {
+  runAll(logger: ShutdownLogger): void {
     const report = (error: unknown): void => {
       logger.error('a draining listener failed; shutdown continues', { err: error });
     };

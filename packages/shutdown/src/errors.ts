@@ -10,3 +10,11 @@ export class ShutdownConfigError extends Error {
     this.option = option;
   }
 }
+
+/** True for the errors `createShutdown` throws (also across copies of this package, by name and code). */
+export function isShutdownConfigError(error: unknown): error is ShutdownConfigError {
+  if (error instanceof ShutdownConfigError) return true;
+  if (!(error instanceof Error)) return false;
+  const { code } = error as { code?: unknown };
+  return error.name === 'ShutdownConfigError' && code === 'SHUTDOWN_CONFIG_INVALID';
+}

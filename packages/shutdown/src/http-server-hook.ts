@@ -1,6 +1,6 @@
 import { trackHttpServer } from './http-server-tracker.js';
 import type { HttpServerLike } from './http-server-tracker.js';
-import type { HookFn, HookOptions, LoggerLike } from './types.js';
+import type { HookFn, HookOptions, ShutdownLogger } from './types.js';
 
 export interface HttpServerHookOptions {
   readonly socketIdleMs: number;
@@ -14,7 +14,7 @@ export interface HttpServerHookOptions {
 export function httpServerHook(
   name: string,
   server: HttpServerLike,
-  logger: LoggerLike,
+  logger: ShutdownLogger,
   options: HttpServerHookOptions,
 ): { fn: HookFn; options: HookOptions } {
   const tracker = trackHttpServer(server);

@@ -1,10 +1,10 @@
 import { ShutdownConfigError } from './errors.js';
 import { stderrLogger } from './stderr-logger.js';
-import type { LoggerLike } from './types.js';
+import type { ShutdownLogger } from './types.js';
 
 export interface ShutdownOptions {
   /** Where phases, hooks and failures are logged. Default: JSON lines on stderr. */
-  readonly logger?: LoggerLike;
+  readonly logger?: ShutdownLogger;
   /** Signals that start a graceful shutdown; a second one forces exit 1. */
   readonly signals?: readonly NodeJS.Signals[];
   /** Time between the signal and the first hook, while the server keeps serving. Default 5000 in Kubernetes, else 0. */
@@ -30,7 +30,7 @@ export interface ShutdownOptions {
 }
 
 export interface ResolvedShutdownOptions {
-  readonly logger: LoggerLike;
+  readonly logger: ShutdownLogger;
   readonly signals: readonly NodeJS.Signals[];
   readonly drainDelayMs: number;
   readonly timeoutMs: number;

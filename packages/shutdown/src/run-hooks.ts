@@ -1,6 +1,6 @@
 import type { ShutdownEmitter } from './emitter.js';
 import { runWithTimeout } from './run-with-timeout.js';
-import type { HookFn, LoggerLike } from './types.js';
+import type { HookFn, ShutdownLogger } from './types.js';
 
 export interface Hook {
   readonly name: string;
@@ -11,7 +11,7 @@ export interface Hook {
 }
 
 export interface RunHooksContext {
-  readonly logger: LoggerLike;
+  readonly logger: ShutdownLogger;
   readonly emitter: ShutdownEmitter;
   readonly defaultTimeoutMs: number;
   /** `performance.now()` value after which no hook may still be awaited. */

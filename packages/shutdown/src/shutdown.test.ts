@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createShutdown } from './shutdown.js';
 import type { ShutdownOptions } from './options.js';
-import type { HookEvent, LoggerLike, PhaseEvent } from './types.js';
+import type { HookEvent, ShutdownLogger, PhaseEvent } from './types.js';
 
 interface Recorded {
   readonly level: string;
@@ -16,7 +16,7 @@ function setup(options: ShutdownOptions = {}) {
     (message: string, fields?: Record<string, unknown>): void => {
       log.push({ level, message, fields });
     };
-  const logger: LoggerLike = {
+  const logger: ShutdownLogger = {
     error: record('error'),
     warn: record('warn'),
     info: record('info'),

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { DrainingListeners } from './draining-listeners.js';
 import { ShutdownEmitter } from './emitter.js';
 import { HookRegistry } from './hook-registry.js';
@@ -261,7 +262,7 @@ class ShutdownCoordinator implements Shutdown {
       // What failed is said last, after the closing lines, where a reader of a terminal looks.
       const cause = this.#startupError;
       logger.error(
-        `start-up failed: ${cause instanceof Error ? cause.message : String(cause)}; exiting with code ${exitCode}`,
+        `start-up failed: ${cause instanceof Error ? cause.message : typeof cause === 'string' ? cause : inspect(cause)}; exiting with code ${exitCode}`,
         { durationMs, exitCode },
       );
     }

@@ -1,4 +1,4 @@
-import type { LoggerLike } from './types.js';
+import type { ShutdownLogger } from './types.js';
 
 function serialise(value: unknown): unknown {
   if (value instanceof Error) {
@@ -14,7 +14,7 @@ function write(level: string, message: string, fields?: Record<string, unknown>)
 }
 
 /** The logger used when none is given: one JSON line per event on stderr (debug dropped). */
-export const stderrLogger: LoggerLike = {
+export const stderrLogger: ShutdownLogger = {
   error: (message, fields) => {
     write('error', message, fields);
   },

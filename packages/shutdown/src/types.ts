@@ -1,5 +1,5 @@
 /** Anything with `info/warn/error/debug` — winston, pino, console wrappers, @shipshape/logger. */
-export interface LoggerLike {
+export interface ShutdownLogger {
   error(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   info(message: string, fields?: Record<string, unknown>): void;

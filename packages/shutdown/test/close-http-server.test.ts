@@ -1,7 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeHttpServer, createShutdown, trackHttpServer } from '../src/index.js';
+import { closeHttpServer } from '../src/http.js';
+import { trackHttpServer } from '../src/http-server-tracker.js';
+import { createShutdown } from '../src/index.js';
 import { closedAt, get, keepAliveAgent } from './http-client.js';
 
 const servers: http.Server[] = [];

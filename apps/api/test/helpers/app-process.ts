@@ -16,7 +16,7 @@ export type LogLine = Record<string, unknown> & {
 
 export interface StartOptions {
   readonly env?: Readonly<Record<string, string>>;
-  /** Load dist/telemetry.js with --import (the production command line). */
+  /** Load @shipshape/telemetry/register with --import (the production command line). */
   readonly telemetry?: boolean;
   /** Wait for /readyz to pass (default); false waits for /livez only. */
   readonly waitForReady?: boolean;
@@ -72,7 +72,7 @@ export async function startApp(options: StartOptions = {}): Promise<AppProcess> 
     ),
   );
   const args = [
-    ...(options.telemetry ? ['--import', './dist/telemetry.js'] : []),
+    ...(options.telemetry ? ['--import', '@shipshape/telemetry/register'] : []),
     options.script ?? 'dist/main.js',
   ];
   const proc = spawnNode(args, { cwd: APP_DIR, env: { ...inherited, ...env } });

@@ -7,7 +7,6 @@ import { startApp, type AppProcess } from './processes.js';
 export const WORKER_DIR = fileURLToPath(new URL('../../', import.meta.url));
 export const API_DIR = fileURLToPath(new URL('../../../api/', import.meta.url));
 const WORKER_MAIN = `${WORKER_DIR}dist/main.js`;
-const WORKER_TELEMETRY = `${WORKER_DIR}dist/telemetry.js`;
 const API_MAIN = `${API_DIR}dist/main.js`;
 const API_MIGRATE = `${API_DIR}dist/migrate.js`;
 
@@ -33,9 +32,14 @@ export function migrate(env: Record<string, string>): void {
 }
 
 export function startWorker(name: string, env: Record<string, string>): AppProcess {
-  return startApp(name, ['--import', WORKER_TELEMETRY, WORKER_MAIN], env, WORKER_DIR);
+  return startApp(
+    name,
+    ['--import', '@shipshape/telemetry/register', WORKER_MAIN],
+    env,
+    WORKER_DIR,
+  );
 }
 
 export function startApi(name: string, env: Record<string, string>): AppProcess {
-  return startApp(name, ['--import', `${API_DIR}dist/telemetry.js`, API_MAIN], env, API_DIR);
+  return startApp(name, ['--import', '@shipshape/telemetry/register', API_MAIN], env, API_DIR);
 }

@@ -1,7 +1,7 @@
 import type { HealthCheck } from '../types.js';
 
 /** The part of a BullMQ Worker the check uses. */
-export interface BullmqWorkerLike {
+export interface BullmqWorkerCheckTarget {
   readonly name?: string;
   readonly closing?: unknown;
   isRunning(): boolean;
@@ -9,7 +9,7 @@ export interface BullmqWorkerLike {
 }
 
 /** Passes while the worker is running, not paused and not closing. */
-export function bullmqWorkerCheck(worker: BullmqWorkerLike): HealthCheck {
+export function bullmqWorkerCheck(worker: BullmqWorkerCheckTarget): HealthCheck {
   return () => {
     const queue = typeof worker.name === 'string' ? `queue "${worker.name}"` : 'its queue';
     if (worker.closing !== undefined && worker.closing !== null && worker.closing !== false) {

@@ -1,7 +1,7 @@
 import type { HealthCheck } from '../types.js';
 
 /** The part of a knex instance the check uses. */
-export interface KnexLike {
+export interface KnexCheckTarget {
   raw(sql: string): PromiseLike<unknown>;
   readonly client?: unknown;
 }
@@ -12,7 +12,7 @@ interface PoolLike {
   numPendingAcquires(): number;
 }
 
-function poolOf(db: KnexLike): PoolLike | undefined {
+function poolOf(db: KnexCheckTarget): PoolLike | undefined {
   const pool = (db.client as { pool?: unknown } | undefined)?.pool;
   if (typeof pool !== 'object' || pool === null) return undefined;
   const candidate = pool as Partial<Record<keyof PoolLike, unknown>>;
@@ -27,7 +27,7 @@ function poolOf(db: KnexLike): PoolLike | undefined {
  * Runs `select 1` through the pool, so it proves a connection can be acquired and the server answers.
  * Details carry the pool's used / free / pending counts (a full pool shows up here first).
  */
-export function knexCheck(db: KnexLike): HealthCheck {
+export function knexCheck(db: KnexCheckTarget): HealthCheck {
   return async () => {
     await db.raw('select 1');
     const pool = poolOf(db);

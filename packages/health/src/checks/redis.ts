@@ -1,7 +1,7 @@
 import type { HealthCheck } from '../types.js';
 
 /** The part of an ioredis client (or Cluster) the check uses. */
-export interface RedisLike {
+export interface RedisCheckTarget {
   readonly status: string;
   ping(): Promise<unknown>;
 }
@@ -12,7 +12,7 @@ export interface RedisLike {
  * the check until its timeout. `status === 'ready'` alone is not trusted either: a half-open socket
  * still says ready, so a ready client must also answer PING (nestjs/terminus#1272).
  */
-export function redisCheck(redis: RedisLike): HealthCheck {
+export function redisCheck(redis: RedisCheckTarget): HealthCheck {
   return async () => {
     const status = redis.status;
     // 'wait' is a lazyConnect client that has not connected yet: PING makes it connect.

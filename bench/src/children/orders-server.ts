@@ -1,0 +1,353 @@
+// The example API's POST /v1/orders, composed from its own built modules (apps/api/dist), in one
+// of two ways:
+//   outbox          as apps/api/src/main.ts wires it: the order and its outbox row commit in one
+//                   transaction, the request publishes the job, the outbox relay runs;
+//   direct-enqueue  the behaviour before the outbox (commit 1de6bcd): the repository inserts the
+//                   order row alone, and the request awaits the same enqueue.
+// Settings come from the API's own schema and the environment (DATABASE_URL or DATABASE_FILE,
+// REDIS_URL, QUEUE_PREFIX), as for the app. Log lines go to a file, not through the runner's pipe.
+// On SIGTERM the child waits for the requests in flight, reports what it wrote, and exits.
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfigOrExit } from '@shipshape/config';
+import { accessLog, createLogger, requestContext, type Level } from '@shipshape/logger';
+import { createMetrics } from '@shipshape/metrics';
+import type { RequestHandler } from 'express';
+import {
+  apiModule,
+  type ApiConfig,
+  type CreateOrderRequest,
+  type CreateOrderResult,
+  type EnqueueContext,
+  type KnexLike,
+  type Order,
+  type OrdersRepository,
+} from '../api-dist.js';
+
+const variant = process.argv[2] ?? '';
+if (variant !== 'outbox' && variant !== 'direct-enqueue')
+  throw new Error(`unknown orders bench variant "${variant}" (outbox or direct-enqueue)`);
+const logFile = join(tmpdir(), `shipshape-bench-orders-${process.pid}.log`);
+
+const [
+  { schema, rules },
+  { withDatabase },
+  { createDatabase },
+  { migrateToLatest },
+  { createApp },
+  { createHttpServer, listen },
+  { createIdGenerator },
+  { orderTotalCents },
+  { createOrdersRepository },
+  { createOutboxStore },
+  { outboxMetrics },
+  { createOutboxRelay },
+  { createOrderQueue, QUEUE_NAME },
+  { traceContextFor, inTraceOf, inProducerSpan },
+  { createRedis, waitUntilReady },
+  { readPackageInfo },
+] = await Promise.all([
+  apiModule('config.js'),
+  apiModule('errors.js'),
+  apiModule('db/connection.js'),
+  apiModule('db/migrate.js'),
+  apiModule('http/app.js'),
+  apiModule('http/server.js'),
+  apiModule('orders/ids.js'),
+  apiModule('orders/validation.js'),
+  apiModule('orders/repository.js'),
+  apiModule('outbox/outbox-store.js'),
+  apiModule('outbox/outbox-metrics.js'),
+  apiModule('outbox/relay.js'),
+  apiModule('queue/order-queue.js'),
+  apiModule('queue/trace-context.js'),
+  apiModule('redis.js'),
+  apiModule('package-info.js'),
+]);
+
+// The API's schema is typed in its source, which the bench does not import: read it as ApiConfig.
+const config = loadConfigOrExit(schema as never, { rules: rules as never }) as ApiConfig;
+const { version } = readPackageInfo();
+const logger = createLogger({
+  service: 'api',
+  version,
+  commit: config.build.commit,
+  level: config.log.level as Level,
+  format: config.log.format,
+  destination: { path: logFile },
+});
+const metrics = createMetrics({ service: 'api', version, commit: config.build.commit, logger });
+
+// 5. Database, migrated at start for the embedded file as the app does (PostgreSQL: by the runner).
+const database = createDatabase({
+  url: config.database.url,
+  file: config.database.file,
+  poolMin: config.database.poolMin,
+  poolMax: config.database.poolMax,
+  acquireTimeoutMs: config.database.acquireTimeout,
+});
+const { db } = database;
+if (
+  config.database.migrateOnStart === 'always' ||
+  (config.database.migrateOnStart === 'auto' && database.kind === 'sqlite')
+)
+  await migrateToLatest(db);
+const outbox = createOutboxStore(db);
+const outboxRepository = createOrdersRepository(db, {
+  outbox,
+  publishLeaseMs: config.outbox.publishLease,
+});
+const repository: OrdersRepository =
+  variant === 'outbox' ? outboxRepository : { ...outboxRepository, create: directCreate(db) };
+
+// 6. Redis and the queue producer.
+const redis = createRedis(config.redis.url, logger);
+const orderQueue = createOrderQueue({
+  connection: redis,
+  prefix: config.queue.prefix,
+  attempts: config.queue.jobAttempts,
+  backoffMs: config.queue.jobBackoff,
+  removeOnComplete: {
+    age: config.queue.completedRetention / 1000,
+    count: config.queue.completedKeep,
+  },
+  removeOnFail: { age: config.queue.failedRetention / 1000, count: config.queue.failedKeep },
+  enqueueTimeoutMs: config.queue.enqueueTimeout,
+});
+
+// 8. Metrics.
+metrics.instrumentKnex(db as never);
+metrics.instrumentQueue(orderQueue.queue);
+
+// 9. The outbox relay, only where there is an outbox.
+const relay =
+  variant === 'outbox'
+    ? createOutboxRelay({
+        store: outbox,
+        logger,
+        pollIntervalMs: config.outbox.pollInterval,
+        leaseMs: config.outbox.publishLease,
+        recheckIntervalMs: config.outbox.recheckInterval,
+        batchSize: config.outbox.batchSize,
+        observer: outboxMetrics(metrics.registry),
+        publish: (record) =>
+          inTraceOf(record.traceContext, () =>
+            inProducerSpan(QUEUE_NAME, record.orderId, () =>
+              orderQueue.ensureConfirmation({
+                order_id: record.orderId,
+                ...(record.requestId === undefined ? {} : { request_id: record.requestId }),
+                ...optionalTrace(traceContextFor()),
+              }),
+            ),
+          ),
+      })
+    : undefined;
+
+// What the requests did, counted around the API's own code, for the runner's checks.
+const counts = { creating: 0, created: 0, enqueuing: 0, enqueueFailures: 0 };
+const counted: OrdersRepository = {
+  ...repository,
+  async create(request) {
+    counts.creating++;
+    try {
+      const result = await repository.create(request);
+      if (result.outcome === 'created') counts.created++;
+      return result;
+    } finally {
+      counts.creating--;
+    }
+  },
+};
+async function enqueueConfirmation(order: Order, context: EnqueueContext): Promise<void> {
+  counts.enqueuing++;
+  try {
+    await inProducerSpan(QUEUE_NAME, order.id, () =>
+      orderQueue.enqueueConfirmation({
+        order_id: order.id,
+        ...(context.requestId === undefined ? {} : { request_id: context.requestId }),
+        ...optionalTrace(traceContextFor(context)),
+      }),
+    );
+  } catch (error) {
+    counts.enqueueFailures++; // the route answers 201 anyway: a failure would hide in the figures
+    throw error;
+  } finally {
+    counts.enqueuing--;
+  }
+}
+
+// 10. The public server (no admin server: nothing probes it here).
+const app = createApp({
+  logger,
+  repository: counted,
+  shutdownSignal: new AbortController().signal,
+  bodyLimitBytes: config.server.bodyLimit,
+  middleware: [requestContext(), accessLog(logger), metrics.httpMiddleware()] as RequestHandler[],
+  enqueueConfirmation,
+  expediteConfirmation: (order, context) =>
+    outbox.expedite({
+      orderId: order.id,
+      requestId: context.requestId,
+      traceContext: traceContextFor(context),
+    }),
+});
+const server = createHttpServer(app, {
+  requestTimeoutMs: config.server.requestTimeout,
+  headersTimeoutMs: config.server.headersTimeout,
+  keepAliveTimeoutMs: config.server.keepAliveTimeout,
+});
+const port = await listen(server, 0, '127.0.0.1', 'SERVER_PORT');
+await waitUntilReady(redis, 2000);
+relay?.start();
+console.log('@bench', JSON.stringify({ port, database: database.kind }));
+
+process.once('SIGTERM', () => {
+  report().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+});
+
+async function report(): Promise<void> {
+  server.close();
+  await relay?.stop();
+  // The load generator has gone; requests it left in flight still commit and enqueue.
+  const deadline = performance.now() + 10_000;
+  while ((counts.creating > 0 || counts.enqueuing > 0) && performance.now() < deadline)
+    await sleep(10);
+  const rows = async (table: string) =>
+    Number(((await db(table).count({ n: '*' }).first()) as { n: number | string }).n);
+  const jobCounts = await orderQueue.queue.getJobCounts();
+  console.log(
+    '@bench',
+    JSON.stringify({
+      event: 'stopped',
+      orders_created: counts.created,
+      orders_in_database: await rows('orders'),
+      outbox_rows: await rows('order_outbox'),
+      jobs: Object.values(jobCounts).reduce((sum, n) => sum + n, 0),
+      enqueue_failures: counts.enqueueFailures,
+      in_flight: counts.creating + counts.enqueuing,
+    }),
+  );
+  await logger.flush();
+  rmSync(logFile, { force: true });
+}
+
+function optionalTrace<T>(traceContext: T | undefined): { trace_context?: T } {
+  return traceContext === undefined ? {} : { trace_context: traceContext };
+}
+
+interface OrderRow {
+  id: string;
+  status: string;
+  customer_email: string;
+  items: string;
+  total_cents: number | string;
+  idempotency_key: string | null;
+  request_fingerprint: string | null;
+  created_at: string | Date | number;
+  updated_at: string | Date | number;
+  confirmed_at: string | Date | number | null;
+}
+
+const COLUMNS = [
+  'id',
+  'status',
+  'customer_email',
+  'items',
+  'total_cents',
+  'idempotency_key',
+  'request_fingerprint',
+  'created_at',
+  'updated_at',
+  'confirmed_at',
+] as const;
+
+/**
+ * `create` as it was before the outbox (`git show 1de6bcd:apps/api/src/orders/repository.ts`):
+ * the order row alone, no transaction, no outbox row. The rest of the repository is today's.
+ */
+function directCreate(knex: KnexLike): (request: CreateOrderRequest) => Promise<CreateOrderResult> {
+  const nextId = createIdGenerator();
+  async function findByKey(key: string): Promise<OrderRow | undefined> {
+    return withDatabase(
+      'reading an order by idempotency key',
+      async () =>
+        (await knex('orders').select(COLUMNS).where({ idempotency_key: key }).first()) as
+          OrderRow | undefined,
+    );
+  }
+  function replayOrConflict(row: OrderRow, fingerprint: string): CreateOrderResult {
+    const order = toOrder(row);
+    return row.request_fingerprint === fingerprint
+      ? { outcome: 'replayed', order }
+      : { outcome: 'conflict', order };
+  }
+  return async ({ order, idempotencyKey, fingerprint, requestId }) => {
+    if (idempotencyKey !== undefined) {
+      const existing = await findByKey(idempotencyKey);
+      if (existing) return replayOrConflict(existing, fingerprint);
+    }
+    const now = new Date().toISOString();
+    const row: OrderRow & { request_id: string | null } = {
+      id: nextId(),
+      status: 'pending',
+      customer_email: order.customer_email,
+      items: JSON.stringify(order.items),
+      total_cents: orderTotalCents(order.items),
+      idempotency_key: idempotencyKey ?? null,
+      request_fingerprint: idempotencyKey === undefined ? null : fingerprint,
+      request_id: requestId ?? null,
+      created_at: now,
+      updated_at: now,
+      confirmed_at: null,
+    };
+    try {
+      await withDatabase('inserting an order', () => knex('orders').insert(row));
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      const unique =
+        code === '23505' ||
+        code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+        code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+      if (idempotencyKey !== undefined && unique) {
+        const winner = await findByKey(idempotencyKey);
+        if (winner) return replayOrConflict(winner, fingerprint);
+      }
+      throw error;
+    }
+    return { outcome: 'created', order: toOrder(row) };
+  };
+}
+
+/** The row as the API answers it; today's shape (with `failure_reason`), so both send the same bytes. */
+function toOrder(row: OrderRow): Order {
+  return {
+    id: row.id,
+    status: row.status === 'confirmed' || row.status === 'failed' ? row.status : 'pending',
+    customer_email: row.customer_email,
+    items: JSON.parse(row.items) as Order['items'],
+    total_cents: Number(row.total_cents),
+    created_at: toIso(row.created_at),
+    updated_at: toIso(row.updated_at),
+    confirmed_at: row.confirmed_at === null ? null : toIso(row.confirmed_at),
+    failure_reason: null,
+  };
+}
+
+/** SQLite returns what was written (ISO strings, or `YYYY-MM-DD HH:MM:SS` UTC); pg returns Dates. */
+function toIso(value: string | Date | number): string {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'number') return new Date(value).toISOString();
+  const sqliteUtc = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/.test(value)
+    ? `${value.replace(' ', 'T')}Z`
+    : value;
+  const parsed = new Date(sqliteUtc);
+  return Number.isNaN(parsed.getTime()) ? value : parsed.toISOString();
+}
