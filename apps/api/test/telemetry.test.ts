@@ -1,84 +1,19 @@
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attributeMap, OtlpReceiver } from '@shipshape/testkit';
 import { isolatedEnv, startApp, waitForLog, type AppProcess } from './helpers/app-process.js';
 import { call, ORDER } from './helpers/http.js';
 import { deleteKeys, readJob } from './helpers/redis.js';
-
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  attributes?: { key: string; value: Record<string, unknown> }[];
-}
-
-interface OtlpLogRecord {
-  traceId?: string;
-  body?: { stringValue?: string };
-  attributes?: { key: string; value: Record<string, unknown> }[];
-}
-
-interface OtlpMetric {
-  name: string;
-  histogram?: { dataPoints: { count: string | number; attributes?: OtlpSpan['attributes'] }[] };
-}
-
-interface Collector {
-  url: string;
-  spans: OtlpSpan[];
-  logs: OtlpLogRecord[];
-  metrics: OtlpMetric[];
-  server: Server;
-}
-
-/** A stand-in OpenTelemetry collector: accepts OTLP/HTTP JSON for traces, logs and metrics. */
-async function startCollector(): Promise<Collector> {
-  const spans: OtlpSpan[] = [];
-  const logs: OtlpLogRecord[] = [];
-  const metrics: OtlpMetric[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-    req.on('end', () => {
-      if (req.url === '/v1/traces') {
-        const parsed = JSON.parse(body) as {
-          resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[];
-        };
-        for (const resource of parsed.resourceSpans)
-          for (const scope of resource.scopeSpans) spans.push(...scope.spans);
-      } else if (req.url === '/v1/logs') {
-        const parsed = JSON.parse(body) as {
-          resourceLogs: { scopeLogs: { logRecords: OtlpLogRecord[] }[] }[];
-        };
-        for (const resource of parsed.resourceLogs)
-          for (const scope of resource.scopeLogs) logs.push(...scope.logRecords);
-      } else if (req.url === '/v1/metrics') {
-        const parsed = JSON.parse(body) as {
-          resourceMetrics: { scopeMetrics: { metrics: OtlpMetric[] }[] }[];
-        };
-        for (const resource of parsed.resourceMetrics)
-          for (const scope of resource.scopeMetrics) metrics.push(...scope.metrics);
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  return { url: `http://127.0.0.1:${port}`, spans, logs, metrics, server };
-}
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CALLER_SPAN = '00f067aa0ba902b7';
 
 describe('telemetry: node --import @shipshape/telemetry/register with an OTLP endpoint', () => {
-  let collector: Awaited<ReturnType<typeof startCollector>>;
+  let collector: OtlpReceiver;
   let app: AppProcess;
   const env = isolatedEnv();
 
   beforeAll(async () => {
-    collector = await startCollector();
+    collector = await OtlpReceiver.start();
     app = await startApp({
       telemetry: true,
       env: {
@@ -97,7 +32,7 @@ describe('telemetry: node --import @shipshape/telemetry/register with an OTLP en
 
   afterAll(async () => {
     await app.stop('SIGKILL');
-    collector.server.close();
+    await collector.close();
     await deleteKeys(env['QUEUE_PREFIX']!);
   });
 
@@ -132,7 +67,7 @@ describe('telemetry: node --import @shipshape/telemetry/register with an OTLP en
     // The batch processor exports every 5 s; what it still holds at SIGTERM is flushed by the final hook.
     const exit = await app.stop('SIGTERM');
     expect(exit.code).toBe(0);
-    const ours = collector.spans.filter((span) => span.traceId === TRACE_ID);
+    const ours = collector.spans().filter((span) => span.traceId === TRACE_ID);
     const names = ours.map((span) => span.name);
     expect(names).toContain('POST /v1/orders');
     expect(names).toContain('send orders');
@@ -157,20 +92,13 @@ describe('telemetry: node --import @shipshape/telemetry/register with an OTLP en
     expect(flushed?.['final']).toBe(true);
 
     // The same log lines went out as OTLP log records, in the caller's trace, with the request id.
-    const record = collector.logs.find((r) => r.body?.stringValue === 'order created');
+    const record = collector.logRecords().find((r) => r.body?.stringValue === 'order created');
     expect(record?.traceId).toBe(TRACE_ID);
-    expect(record?.attributes).toContainEqual({
-      key: 'request_id',
-      value: { stringValue: res.headers.get('x-request-id') },
-    });
+    expect(attributeMap(record?.attributes)['request_id']).toBe(res.headers.get('x-request-id'));
     // And the series /metrics serves, over OTLP: the request counted in the HTTP duration histogram.
-    const histogram = collector.metrics.find(
-      (m) => m.name === 'http_server_request_duration_seconds',
-    );
-    const posts = histogram?.histogram?.dataPoints.filter((point) =>
-      point.attributes?.some(
-        (a) => a.key === 'http_route' && a.value['stringValue'] === '/v1/orders',
-      ),
+    const histogram = collector.latestMetric('http_server_request_duration_seconds');
+    const posts = histogram?.histogram?.dataPoints.filter(
+      (point) => attributeMap(point.attributes)['http_route'] === '/v1/orders',
     );
     expect(posts?.length).toBeGreaterThan(0);
   });

@@ -134,7 +134,7 @@ describe('worker admin access from a non-loopback caller (ADMIN_HOST=0.0.0.0)', 
       expect(missing?.status).toBe(401);
       expect(missing?.headers['www-authenticate']).toBe('Bearer realm="admin"');
       expect(changed?.status).toBe(200);
-      expect(JSON.parse(info?.body ?? '{}')).toMatchObject({ service: 'example-worker' });
+      expect(JSON.parse(info?.body ?? '{}')).toMatchObject({ service: 'worker' });
       const open = await fromOutside(
         namespace,
         port,

@@ -150,7 +150,7 @@ describe('Redis stopped for five seconds under a running worker (SQLite file dat
     expect((await getJson(`${admin}/startupz`)).status).toBe(200);
     const info = await getJson(`${admin}/admin/info`);
     expect(info.body).toMatchObject({
-      service: 'example-worker',
+      service: 'worker',
       queue: 'orders',
       prefix,
       concurrency: 4,

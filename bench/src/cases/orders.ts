@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { reported, startChild, type Child } from '../child.js';
+import { deleteQueueKeys, redisUrl } from '../queue-keys.js';
 import { alternate, type CaseResult, type Contender } from '../rounds.js';
 import type { BenchOptions } from '../options.js';
 import { createScratchDatabase, type ScratchDatabase } from '../scratch-postgres.js';
@@ -17,7 +17,6 @@ const ORDER = JSON.stringify({
     { sku: 'BENCH-2', quantity: 1, unit_price_cents: 499 },
   ],
 });
-const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
 /** Where one measurement's orders go: a fresh SQLite file, or the emptied scratch database. */
 interface Backend {
@@ -48,18 +47,6 @@ const postgres = (scratch: ScratchDatabase): Backend => ({
 });
 
 let measurements = 0;
-
-/** Deletes every key of one measurement's queue prefix from the shared Redis. */
-async function deleteQueueKeys(prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  try {
-    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 })) {
-      if ((keys as string[]).length > 0) await redis.unlink(...(keys as string[]));
-    }
-  } finally {
-    redis.disconnect();
-  }
-}
 
 /** SIGTERM, then the child's own account of what it wrote (it waits for requests in flight). */
 async function stopAndReport(server: Child): Promise<Record<string, unknown>> {

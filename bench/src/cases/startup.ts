@@ -13,11 +13,14 @@ import {
   type NodePair,
 } from '../compare-node.js';
 import { freePort } from '../free-port.js';
+import { deleteQueueKeys } from '../queue-keys.js';
 import { alternate, type CaseResult, type Contender } from '../rounds.js';
 import type { BenchOptions } from '../options.js';
 import { createScratchDatabase } from '../scratch-postgres.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+/** The apps' queue keys in the shared Redis, deleted after the case. */
+const queuePrefix = `bench-startup-${process.pid}`;
 
 /** How one contender starts an app. */
 interface Start {
@@ -45,7 +48,7 @@ async function readyAfterMs(
     DATABASE_FILE: join(dataDir, 'bench.sqlite'),
     SERVER_PORT: String(await freePort()),
     ADMIN_PORT: String(adminPort),
-    QUEUE_PREFIX: `bench-startup-${process.pid}`,
+    QUEUE_PREFIX: queuePrefix,
     ...start.env,
   };
   const appDir = join(repoRoot, 'apps', app);
@@ -147,5 +150,6 @@ export async function startupCase(options: BenchOptions): Promise<CaseResult> {
     return { ...result, nativeAddons: addons.byContender() };
   } finally {
     await scratch?.drop();
+    await deleteQueueKeys(queuePrefix);
   }
 }

@@ -1,16 +1,21 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
+import type { ServerResponse } from 'node:http';
 import { trace, type Span } from '@opentelemetry/api';
-import { currentStore, type ContextStore } from './context.js';
+import {
+  createRequestLifecycle,
+  type FinishedRequest,
+  type LoggerLike,
+  type RequestObserver,
+} from '@shipshape/contracts';
+import { ContextStore, currentStore } from './context.js';
 import type { Middleware } from './http-types.js';
-import { logCaptured, type Logger } from './logger.js';
-import { REDACTED, Redactor } from './redact.js';
+import { capturedWriter } from './logger.js';
+import { Redactor } from './redact.js';
 
 /** Options of `accessLog`. */
 export interface AccessLogOptions {
   /** Paths (exact, query ignored) or patterns that are not logged: probes and metrics. */
   readonly exclude?: readonly (string | RegExp)[] | undefined;
-  /** Query parameter names whose values are replaced, added to the default deny-list. */
+  /** Query parameter names whose values are replaced, added to the shared secret keys. */
   readonly redactQuery?: readonly string[] | undefined;
 }
 
@@ -21,18 +26,20 @@ export const ACCESS_LOG_DEFAULTS = {
   redactQuery: [] as readonly string[],
 } as const;
 
-interface RoutedRequest extends IncomingMessage {
-  baseUrl?: unknown;
-  route?: { path?: unknown } | undefined;
-  originalUrl?: unknown;
-}
+/**
+ * The access log: a middleware that observes each request by itself, and a request observer
+ * (`requestFinished`) that `requestContext({ observers: [accessLog(logger)] })` runs from its own
+ * lifecycle instead, sharing one clock, one route and one `close` listener with the others.
+ */
+export type AccessLog = Middleware & RequestObserver;
 
 /**
- * One line per finished request: method, route template (Express `baseUrl + route.path`), path with
- * sensitive query values replaced, status, duration_ms and bytes. 5xx at error, everything else at
- * info; a request the client abandoned carries `aborted: true`.
+ * One line per finished request, in OpenTelemetry's HTTP attribute names (see the README's field
+ * list): method, route template, path, query with secret values masked, status, duration, body
+ * size, user agent and client address. 5xx at error, everything else at info. `logger` is this
+ * package's logger (the fast path) or any winston, pino, bunyan or console logger.
  */
-export function accessLog(logger: Logger, options: AccessLogOptions = {}): Middleware {
+export function accessLog(logger: LoggerLike, options: AccessLogOptions = {}): AccessLog {
   const exact = new Set<string>();
   const patterns: RegExp[] = [];
   for (const item of options.exclude ?? ACCESS_LOG_DEFAULTS.exclude) {
@@ -40,118 +47,61 @@ export function accessLog(logger: Logger, options: AccessLogOptions = {}): Middl
     else patterns.push(item);
   }
   const redactor = new Redactor(options.redactQuery ?? ACCESS_LOG_DEFAULTS.redactQuery);
-  const isExcluded = (pathname: string): boolean => {
-    if (exact.has(pathname)) return true;
-    for (const pattern of patterns) if (pattern.test(pathname)) return true;
-    return false;
-  };
+  const write = capturedWriter(logger);
 
-  const logLine = (
-    req: RoutedRequest,
-    res: ServerResponse,
-    url: string,
-    queryAt: number,
-    pathname: string,
-    start: number,
-    counted: number,
-    store: ContextStore | undefined,
-    span: Span | undefined,
-  ): void => {
-    // Property reads on req/res often miss V8's inline caches under Express 5 (it swaps their
-    // prototypes per request), so each is read once.
-    const method = req.method;
-    const routePath = req.route?.path;
-    const route = typeof routePath === 'string' ? joinRoute(req.baseUrl, routePath) : undefined;
-    const status = res.statusCode;
-    const declared = Number(res.getHeader('content-length'));
-    const fields: Record<string, unknown> = {
-      method,
-      route,
-      path: queryAt === -1 ? pathname : pathname + stripQuery(url.slice(queryAt), redactor),
-      status,
-      duration_ms: Math.round((performance.now() - start) * 1000) / 1000,
-      bytes: Number.isFinite(declared) && declared >= 0 ? declared : counted,
-    };
-    if (!res.writableFinished) fields.aborted = true;
-    const captured = withResponseId(store, res);
-    const message = (method ?? 'UNKNOWN') + ' ' + (route ?? pathname) + ' ' + String(status);
-    logCaptured(logger, status >= 500 ? 'error' : 'info', message, fields, captured, span);
+  const observer: RequestObserver = {
+    observes(path) {
+      if (exact.has(path)) return false;
+      for (const pattern of patterns) if (pattern.test(path)) return false;
+      return true;
+    },
+    requestFinished(request: FinishedRequest) {
+      const { res, statusCode } = request;
+      const queryAt = request.url.indexOf('?');
+      const declared = Number(res.getHeader('content-length'));
+      const userAgent = request.req.headers['user-agent'];
+      // One shape for every line (absent values are undefined, which no output writes).
+      const fields = {
+        'http.request.method': request.method,
+        'http.request.method_original':
+          request.method === '_OTHER' ? request.methodOriginal : undefined,
+        'http.route': request.route,
+        'http.response.status_code': statusCode,
+        'url.path': request.path,
+        'url.query':
+          queryAt === -1 ? undefined : redactor.maskString(request.url.slice(queryAt)).slice(1),
+        'http.server.request.duration': Math.round(request.durationSeconds * 1e6) / 1e6,
+        'http.response.body.size':
+          Number.isFinite(declared) && declared >= 0 ? declared : undefined,
+        'user_agent.original': typeof userAgent === 'string' ? userAgent : undefined,
+        'client.address': request.req.socket.remoteAddress,
+        'error.type':
+          statusCode >= 500 ? String(statusCode) : request.aborted ? 'aborted' : undefined,
+      };
+      const store =
+        request.context instanceof ContextStore ? request.context : responseIdStore(res);
+      write(
+        statusCode >= 500 ? 'error' : 'info',
+        `${request.methodOriginal} ${request.route} ${String(statusCode)}`,
+        fields,
+        store,
+        request.span as Span | undefined,
+      );
+    },
   };
-
-  return (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void => {
-    const originalUrl = (req as RoutedRequest).originalUrl;
-    const url = typeof originalUrl === 'string' ? originalUrl : (req.url ?? '/');
-    const queryAt = url.indexOf('?');
-    const pathname = queryAt === -1 ? url : url.slice(0, queryAt);
-    if (isExcluded(pathname)) {
-      next();
-      return;
-    }
-    // State lives in these closures, not on the response: adding properties to a response whose
-    // prototype Express has swapped costs V8 a map migration per property per request.
-    const start = performance.now();
-    const store = currentStore();
-    const span = trace.getActiveSpan();
-    let counted = 0;
-    let logged = false;
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- re-bound with .call(this) below
-    const write = res.write as (...args: unknown[]) => boolean;
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- re-bound with .call(this) below
-    const end = res.end as (...args: unknown[]) => ServerResponse;
-    res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
-      counted += byteLength(chunk);
-      return write.call(this, chunk, ...rest);
-    } as ServerResponse['write'];
-    res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
-      if (typeof chunk !== 'function') counted += byteLength(chunk);
-      return end.call(this, chunk, ...rest);
-    } as ServerResponse['end'];
-    res.on('close', () => {
-      if (logged) return;
-      logged = true;
-      logLine(req, res, url, queryAt, pathname, start, counted, store, span);
-    });
+  const lifecycle = createRequestLifecycle({
+    observers: [observer],
+    activeSpan: () => trace.getActiveSpan(),
+  });
+  const middleware: Middleware = (req, res, next) => {
+    lifecycle.observe(req, res, currentStore());
     next();
   };
-}
-
-function byteLength(chunk: unknown): number {
-  if (typeof chunk === 'string') return Buffer.byteLength(chunk);
-  if (chunk instanceof Uint8Array) return chunk.byteLength;
-  return 0;
-}
-
-/** Keeps every parameter, replacing the values of sensitive ones. */
-function stripQuery(query: string, redactor: Redactor): string {
-  const parts = query.slice(1).split('&');
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i] ?? '';
-    const eq = part.indexOf('=');
-    const name = eq === -1 ? part : part.slice(0, eq);
-    let decoded = name;
-    try {
-      decoded = decodeURIComponent(name.replace(/\+/g, ' '));
-    } catch {
-      // keep the raw name
-    }
-    if (redactor.isSensitiveKey(decoded)) parts[i] = `${name}=${REDACTED}`;
-  }
-  return '?' + parts.join('&');
+  return Object.assign(middleware, observer);
 }
 
 /** When accessLog runs outside requestContext, recover the id from the echoed response header. */
-function withResponseId(
-  store: ContextStore | undefined,
-  res: ServerResponse,
-): ContextStore | undefined {
-  if (store !== undefined) return store;
+function responseIdStore(res: ServerResponse): ContextStore | undefined {
   const id = res.getHeader('x-request-id');
-  if (typeof id !== 'string') return undefined;
-  return { fields: { request_id: id }, cacheOwner: undefined, cacheJson: '' };
-}
-
-/** `baseUrl + route.path`, without the trailing slash a router's `'/'` route would add. */
-function joinRoute(baseUrl: unknown, routePath: string): string {
-  const base = typeof baseUrl === 'string' ? baseUrl : '';
-  return base !== '' && routePath === '/' ? base : base + routePath;
+  return typeof id === 'string' ? new ContextStore({ request_id: id }) : undefined;
 }

@@ -9,7 +9,7 @@ export type { ContextFields, JobContext } from './context.js';
 export { requestContext, isValidRequestId, REQUEST_CONTEXT_DEFAULTS } from './request-context.js';
 export type { RequestContextOptions } from './request-context.js';
 export { accessLog, ACCESS_LOG_DEFAULTS } from './access-log.js';
-export type { AccessLogOptions } from './access-log.js';
+export type { AccessLog, AccessLogOptions } from './access-log.js';
 export { logLevelHandler, LOG_LEVEL_HANDLER_DEFAULTS } from './log-level-handler.js';
 export type { LogLevelHandlerOptions } from './log-level-handler.js';
 export type { LogTransport } from './transport-sink.js';

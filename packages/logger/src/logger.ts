@@ -1,4 +1,5 @@
-import type { Span } from '@opentelemetry/api';
+import { isSpanContextValid, type Span } from '@opentelemetry/api';
+import { adaptLogger, type LoggerLike } from '@shipshape/contracts';
 import { childBindings, rootBindings, type Bindings } from './bindings.js';
 import { currentStore, type ContextStore } from './context.js';
 import type { Destination } from './destination.js';
@@ -245,15 +246,35 @@ export function createLogger(options: LoggerOptions): Logger {
   return createLoggerWith(resolveOptions(options));
 }
 
-/** @internal */
-export function logCaptured(
-  logger: Logger,
+/** @internal Writes a line with a context and span captured earlier (the access log's). */
+export type CapturedWriter = (
   level: Level,
   message: string,
   fields: LogFields,
   store: ContextStore | undefined,
   span: Span | undefined,
-): void {
-  if (logger instanceof LoggerImpl) logger[kLogCaptured](level, message, fields, store, span);
-  else logger[level](message, fields);
+) => void;
+
+/**
+ * @internal A writer for `logger`: this package's loggers take the captured context as it is;
+ * any other logger (winston, pino, bunyan, console) gets the context fields and trace ids as
+ * fields, through `adaptLogger`, and no field whose value is undefined.
+ */
+export function capturedWriter(logger: LoggerLike): CapturedWriter {
+  if (logger instanceof LoggerImpl) {
+    return (level, message, fields, store, span) => {
+      logger[kLogCaptured](level, message, fields, store, span);
+    };
+  }
+  const log = adaptLogger(logger);
+  return (level, message, fields, store, span) => {
+    const line: Record<string, unknown> = store === undefined ? {} : { ...store.fields };
+    const spanContext = span?.spanContext();
+    if (spanContext !== undefined && isSpanContextValid(spanContext)) {
+      line.trace_id = spanContext.traceId;
+      line.span_id = spanContext.spanId;
+    }
+    for (const key in fields) if (fields[key] !== undefined) line[key] = fields[key];
+    log[level](message, line);
+  };
 }

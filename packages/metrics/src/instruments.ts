@@ -25,6 +25,54 @@ export interface HistogramConfig extends InstrumentConfig {
 
 type AnyMetric = Counter | Gauge | Histogram;
 
+/** A counter whose label sets are bounded by the series cap, as `metrics.counter()` returns it. */
+export interface GuardedCounter {
+  /** The underlying prom-client metric (registered in the metrics registry). */
+  readonly metric: Counter;
+  /** The metric name as registered. */
+  readonly name: string;
+  inc(labels?: Labels | number, value?: number): void;
+  /** Removes one series and frees its slot under the series cap. */
+  remove(labels: Labels): void;
+  /** Removes every series. */
+  reset(): void;
+}
+
+/** A gauge whose label sets are bounded by the series cap, as `metrics.gauge()` returns it. */
+export interface GuardedGauge {
+  /** The underlying prom-client metric (registered in the metrics registry). */
+  readonly metric: Gauge;
+  /** The metric name as registered. */
+  readonly name: string;
+  set(labels: Labels | number, value?: number): void;
+  inc(labels?: Labels | number, value?: number): void;
+  dec(labels?: Labels | number, value?: number): void;
+  /** Removes one series and frees its slot under the series cap. */
+  remove(labels: Labels): void;
+  /** Removes every series. */
+  reset(): void;
+}
+
+/**
+ * A histogram whose label sets are bounded by the series cap, as `metrics.histogram()` returns it;
+ * observations carry `trace_id` exemplars when enabled.
+ */
+export interface GuardedHistogram {
+  /** The underlying prom-client metric (registered in the metrics registry). */
+  readonly metric: Histogram;
+  /** The metric name as registered. */
+  readonly name: string;
+  observe(labels: Labels | number, value?: number): void;
+  /** Observes with an explicit trace id (captured earlier, e.g. at request start). */
+  observeWithTrace(labels: Labels, value: number, traceId: string | undefined): void;
+  /** Starts a timer; the returned function observes the elapsed seconds and returns them. */
+  startTimer(labels?: Labels): (more?: Labels) => number;
+  /** Removes one series and frees its slot under the series cap. */
+  remove(labels: Labels): void;
+  /** Removes every series. */
+  reset(): void;
+}
+
 function splitArgs(
   a: Labels | number | undefined,
   b: number | undefined,
@@ -60,7 +108,7 @@ abstract class Guarded<M extends AnyMetric> {
 }
 
 /** A counter whose label sets are bounded by the cardinality guard. */
-export class GuardedCounter extends Guarded<Counter> {
+export class CounterInstrument extends Guarded<Counter> implements GuardedCounter {
   inc(labels?: Labels | number, value?: number): void {
     const [raw, amount] = splitArgs(labels, value, 1);
     this.metric.inc(this.guard.admit(raw), amount);
@@ -68,7 +116,7 @@ export class GuardedCounter extends Guarded<Counter> {
 }
 
 /** A gauge whose label sets are bounded by the cardinality guard. */
-export class GuardedGauge extends Guarded<Gauge> {
+export class GaugeInstrument extends Guarded<Gauge> implements GuardedGauge {
   set(labels: Labels | number, value?: number): void {
     const [raw, amount] = splitArgs(labels, value, 0);
     this.metric.set(this.guard.admit(raw), amount);
@@ -86,7 +134,7 @@ export class GuardedGauge extends Guarded<Gauge> {
 }
 
 /** A histogram bounded by the cardinality guard; observations carry trace exemplars when enabled. */
-export class GuardedHistogram extends Guarded<Histogram> {
+export class HistogramInstrument extends Guarded<Histogram> implements GuardedHistogram {
   readonly #exemplars: boolean;
 
   constructor(name: string, metric: Histogram, guard: CardinalityGuard, exemplars: boolean) {
@@ -124,7 +172,7 @@ export class GuardedHistogram extends Guarded<Histogram> {
   }
 }
 
-export type GuardedInstrument = GuardedCounter | GuardedGauge | GuardedHistogram;
+export type GuardedInstrument = CounterInstrument | GaugeInstrument | HistogramInstrument;
 
 /** Creates guarded instruments in one registry, returning the existing one for a repeated name. */
 export class InstrumentFactory {
@@ -145,22 +193,22 @@ export class InstrumentFactory {
     this.#register(this.#overflow, 'metrics_series_overflow_total');
   }
 
-  counter(config: InstrumentConfig): GuardedCounter {
-    const existing = this.#existing(config.name, GuardedCounter);
+  counter(config: InstrumentConfig): CounterInstrument {
+    const existing = this.#existing(config.name, CounterInstrument);
     if (existing) return existing;
     const metric = new Counter({ ...this.#base(config), registers: [] });
-    return this.#keep(new GuardedCounter(config.name, metric, this.#guard(config)));
+    return this.#keep(new CounterInstrument(config.name, metric, this.#guard(config)));
   }
 
-  gauge(config: InstrumentConfig): GuardedGauge {
-    const existing = this.#existing(config.name, GuardedGauge);
+  gauge(config: InstrumentConfig): GaugeInstrument {
+    const existing = this.#existing(config.name, GaugeInstrument);
     if (existing) return existing;
     const metric = new Gauge({ ...this.#base(config), registers: [] });
-    return this.#keep(new GuardedGauge(config.name, metric, this.#guard(config)));
+    return this.#keep(new GaugeInstrument(config.name, metric, this.#guard(config)));
   }
 
-  histogram(config: HistogramConfig): GuardedHistogram {
-    const existing = this.#existing(config.name, GuardedHistogram);
+  histogram(config: HistogramConfig): HistogramInstrument {
+    const existing = this.#existing(config.name, HistogramInstrument);
     if (existing) return existing;
     const exemplars = config.exemplars ?? true;
     const metric = new Histogram({
@@ -171,7 +219,7 @@ export class InstrumentFactory {
       enableExemplars: exemplars,
       registers: [],
     });
-    return this.#keep(new GuardedHistogram(config.name, metric, this.#guard(config), exemplars));
+    return this.#keep(new HistogramInstrument(config.name, metric, this.#guard(config), exemplars));
   }
 
   #base(config: InstrumentConfig): {

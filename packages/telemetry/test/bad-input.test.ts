@@ -1,7 +1,6 @@
-import { freePort, TEST_DATABASE_DEFAULTS } from '@shipshape/testkit';
+import { freePort, TEST_DATABASE_DEFAULTS, attributeMap, OtlpReceiver } from '@shipshape/testkit';
 import { describe, expect, it } from 'vitest';
 import { childEnv, REGISTER, startNode, waitForJsonLine } from './helpers.js';
-import { attributeMap, OtlpReceiver } from './otlp-receiver.js';
 
 describe('an unreachable OTLP endpoint', () => {
   it('never breaks the app, is reported while it runs, and fails the final flush with a message naming the endpoint', async () => {

@@ -1,7 +1,11 @@
-import { TEST_DATABASE_DEFAULTS, type NodeProcess } from '@shipshape/testkit';
+import {
+  TEST_DATABASE_DEFAULTS,
+  type NodeProcess,
+  attributeMap,
+  OtlpReceiver,
+} from '@shipshape/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childEnv, REGISTER, startNode, waitForJsonLine } from './helpers.js';
-import { attributeMap, OtlpReceiver } from './otlp-receiver.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CALLER_SPAN_ID = '00f067aa0ba902b7';

@@ -3,11 +3,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, spawnNode } from '@shipshape/testkit';
+import { freePort, spawnNode, OtlpReceiver } from '@shipshape/testkit';
 import { describe, expect, it } from 'vitest';
 import { TELEMETRY_DEFAULTS } from '../src/options.js';
 import { childEnv, PACKAGE_DIR } from './helpers.js';
-import { OtlpReceiver } from './otlp-receiver.js';
 
 const run = promisify(execFile);
 const readme = await readFile(join(PACKAGE_DIR, 'README.md'), 'utf8');

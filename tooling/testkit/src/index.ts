@@ -22,3 +22,13 @@ export { spawnNode, NODE_PROCESS_DEFAULTS } from './node-process.js';
 export type { NodeProcess, NodeProcessOptions, ProcessExit } from './node-process.js';
 export { TestkitError } from './testkit-error.js';
 export type { TestkitErrorCode } from './testkit-error.js';
+export { OtlpReceiver, attributeMap } from './otlp-receiver.js';
+export type {
+  OtlpRequest,
+  OtlpSpan,
+  OtlpLogRecord,
+  OtlpMetric,
+  OtlpNumberPoint,
+  OtlpHistogramPoint,
+  KeyValue,
+} from './otlp-receiver.js';
