@@ -53,13 +53,14 @@ describe('docker/Dockerfile', () => {
     ]);
   });
 
-  it('builds from pinned Node 22+ images, never latest', () => {
+  it('builds from the Node version pinned in .node-version (what is tested is what ships), never latest', () => {
+    const pinned = readFileSync(join(dockerDir, '..', '.node-version'), 'utf8').trim();
     const external = stages.filter((s) => !stageNames.has(s.from));
     expect(external.length).toBeGreaterThan(0);
     for (const stage of external) {
-      const match = /^node:(\d+)\.(\d+)\.(\d+)-[a-z]+-slim$/.exec(stage.from);
+      const match = /^node:(\d+\.\d+\.\d+)-[a-z]+-slim$/.exec(stage.from);
       expect(match, stage.from).not.toBeNull();
-      expect(Number(match?.[1])).toBeGreaterThanOrEqual(22);
+      expect(match?.[1], `${stage.from} against .node-version`).toBe(pinned);
     }
   });
 

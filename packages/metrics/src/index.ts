@@ -14,4 +14,10 @@ export type { ShutdownEventLike } from './shutdown-bridge.js';
 export type { GuardedCounter, GuardedGauge, GuardedHistogram } from './instruments.js';
 export type { HistogramConfig, InstrumentConfig } from './instruments.js';
 export type { ExpositionFormat } from './format.js';
-export type { EventSourceLike, Labels, MetricsLogger, Teardown } from './types.js';
+export type {
+  EventListenerLike,
+  EventSourceLike,
+  Labels,
+  MetricsLogger,
+  Teardown,
+} from './types.js';
