@@ -34,7 +34,8 @@ const temp = mkdtempSync(join(tmpdir(), 'api-report-'));
 let failed = false;
 try {
   for (const [subpath, types] of entries) {
-    const reportName = subpath === '.' ? unscoped : `${unscoped}-${subpath.slice(2).replaceAll('/', '-')}`;
+    const reportName =
+      subpath === '.' ? unscoped : `${unscoped}-${subpath.slice(2).replaceAll('/', '-')}`;
     const config = ExtractorConfig.prepare({
       packageJsonFullPath: packageJsonPath,
       configObjectFullPath: undefined,

@@ -1,17 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appConfigRows, appDefaults, type App } from './lib/app-config.js';
 import { loadCompose } from './lib/compose.js';
 import { parseDockerfile, readDockerfile } from './lib/dockerfile.js';
 import { containerEnvironment } from './lib/environment.js';
 import { render } from './lib/kustomize.js';
-import { overlays } from './lib/paths.js';
+import { overlays, repoDir } from './lib/paths.js';
 import { envValue, onlyContainer, workloads } from './lib/workloads.js';
 
 /**
- * Names read by Node.js itself rather than by the apps' configuration schema. Anything else a
- * manifest sets must be a schema variable (or its _FILE form): a typo would be silently ignored.
+ * Names read by Node.js itself, or by the OpenTelemetry preload (@shipshape/telemetry reads the
+ * standard OTEL_* variables its README lists), rather than by the apps' configuration schema.
+ * Anything else a manifest sets must be a schema variable (or its _FILE form): a typo would be
+ * silently ignored.
  */
-const RUNTIME_NAMES = new Set(['NODE_ENV', 'NODE_OPTIONS']);
+const TELEMETRY_NAMES = [
+  ...readFileSync(join(repoDir, 'packages/telemetry/README.md'), 'utf8').matchAll(
+    /`(OTEL_[A-Z_]+)`/g,
+  ),
+].map((m) => m[1]!);
+const RUNTIME_NAMES = new Set(['NODE_ENV', 'NODE_OPTIONS', ...TELEMETRY_NAMES]);
 
 const rows = { api: await appConfigRows('api'), worker: await appConfigRows('worker') };
 const defaults = { api: await appDefaults('api'), worker: await appDefaults('worker') };

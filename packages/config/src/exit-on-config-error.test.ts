@@ -85,7 +85,7 @@ describe('exitOnConfigError', () => {
     expect(codes).toEqual([78]);
     expect(written.join('')).toBe(
       'Configuration is invalid (1 problem):\n' +
-        '  - invalid option "timeoutMs": 0 is too small; fetched from postgres://app:***@db/x\n' +
+        '  - invalid option "timeoutMs": 0 is too small; fetched from postgres://app:[REDACTED]@db/x\n' +
         'Fix these in the environment variables, the files named by CONFIG_FILE, or the --key=value arguments, then restart.\n' +
         'Exiting with code 78 (EX_CONFIG).\n',
     );

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { looksSecret, maskDeep, maskUrlCredentials, REDACTED } from './redact.js';
+import { looksSecret, maskUrlCredentials, REDACTED } from './redact.js';
 
 /** Carried (non-enumerable) by every section of a loaded config: which relative keys are what. */
 const LAYOUT = Symbol.for('@shipshape/config.layout');
@@ -26,7 +26,7 @@ function redactWithLayout(
     if (layout.sensitive.has(path)) out[key] = REDACTED;
     else if (layout.sections.has(path) && typeof value === 'object' && value !== null) {
       out[key] = redactWithLayout(value as Record<string, unknown>, layout, path);
-    } else out[key] = maskDeep(value);
+    } else out[key] = looksSecret(key) ? REDACTED : redactByName(value);
   }
   return out;
 }
@@ -39,7 +39,7 @@ function redactByName(value: unknown): unknown {
     if (layout !== undefined) return redactWithLayout(value as Record<string, unknown>, layout, '');
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {
-      out[key] = looksSecret(key) && typeof inner !== 'object' ? REDACTED : redactByName(inner);
+      out[key] = looksSecret(key) ? REDACTED : redactByName(inner);
     }
     return out;
   }
@@ -47,9 +47,10 @@ function redactByName(value: unknown): unknown {
 }
 
 /**
- * A plain copy of `config` that is safe to log: sensitive keys become `[REDACTED]`, credentials in
- * URLs are masked. Works on any section of a loaded config; on other objects, keys whose names look
- * secret (password, token, secret, api key, auth…) are redacted instead.
+ * A plain copy of `config` that is safe to log, by the policy logs follow too: keys the schema marks
+ * sensitive and keys whose names are secret (password, token, secret, api key, authorization,
+ * cookie…, at any depth) become `[REDACTED]`, whatever their value; URL credentials and secret query
+ * parameters inside strings are masked. Works on a loaded config, any section of it, or any object.
  */
 export function redactConfig(config: object): Record<string, unknown> {
   return redactByName(config) as Record<string, unknown>;

@@ -1,38 +1,24 @@
-/** What a sensitive value prints as, everywhere. */
-export const REDACTED = '[REDACTED]';
+import { isSecretKey, maskSecrets, REDACTED } from '@shipshape/contracts';
 
-/** `scheme://user:password@` and `scheme://token@` inside any text. */
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@]*)@/gi;
+/** What a sensitive value prints as, everywhere (the marker every shipshape output uses). */
+export { REDACTED };
 
 /**
- * Masks credentials inside URLs anywhere in `text`:
- * `postgres://app:s3cret@db/orders` → `postgres://app:***@db/orders`, `https://token@host` → `https://***@host`.
+ * Masks the secrets inside any text, by the policy logs follow too (`maskSecrets` of
+ * @shipshape/contracts): URL credentials — `postgres://app:s3cret@db/orders` →
+ * `postgres://app:[REDACTED]@db/orders`, `https://token@host` → `https://[REDACTED]@host` — and the
+ * values of query parameters with secret names (`?access_token=[REDACTED]`).
  */
 export function maskUrlCredentials(text: string): string {
-  return text.replace(URL_USERINFO, (_match, scheme: string, userinfo: string) => {
-    const colon = userinfo.indexOf(':');
-    return colon === -1 ? `${scheme}***@` : `${scheme}${userinfo.slice(0, colon)}:***@`;
-  });
+  return maskSecrets(text);
 }
 
-/** Key names treated as sensitive when an object carries no schema information. */
-const SECRET_NAME =
-  /pass(word|wd)?|secret|token|api[-_]?key|credential|private[-_]?key|auth(?!or)|cookie|session/i;
-
+/**
+ * Key names treated as secret (`isSecretKey` of @shipshape/contracts, the list logs redact):
+ * password, token, secret, api key, authorization, cookie, session… at the end of the key.
+ */
 export function looksSecret(key: string): boolean {
-  return SECRET_NAME.test(key);
-}
-
-/** Copies `value`, masking URL credentials in every string. */
-export function maskDeep(value: unknown): unknown {
-  if (typeof value === 'string') return maskUrlCredentials(value);
-  if (Array.isArray(value)) return value.map(maskDeep);
-  if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) out[key] = maskDeep(inner);
-    return out;
-  }
-  return value;
+  return isSecretKey(key);
 }
 
 /** A received value as it may appear in a message: `[REDACTED]` when sensitive, else JSON with URL credentials masked. */

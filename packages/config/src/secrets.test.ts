@@ -129,7 +129,7 @@ describe('redaction', () => {
       api: { callback: string; token: string };
       database: { url: string };
     };
-    expect(dump.api.callback).toBe('https://user:***@hooks.example.com/x');
+    expect(dump.api.callback).toBe('https://user:[REDACTED]@hooks.example.com/x');
     expect(dump.api.token).toBe('[REDACTED]');
     expect(dump.database.url).toBe('[REDACTED]');
   });
@@ -138,13 +138,13 @@ describe('redaction', () => {
     expect(
       redactConfig({ db: { password: SECRET, host: 'h', url: `redis://:${SECRET}@r:6379` } }),
     ).toEqual({
-      db: { password: '[REDACTED]', host: 'h', url: 'redis://:***@r:6379' },
+      db: { password: '[REDACTED]', host: 'h', url: 'redis://:[REDACTED]@r:6379' },
     });
   });
 
   it('masks user:password and token-only userinfo in any text', () => {
     expect(maskUrlCredentials('a postgres://u:p@h/db and https://tok@x.io ok')).toBe(
-      'a postgres://u:***@h/db and https://***@x.io ok',
+      'a postgres://u:[REDACTED]@h/db and https://[REDACTED]@x.io ok',
     );
     expect(maskUrlCredentials('http://plain.example/path@x')).toBe('http://plain.example/path@x');
   });
@@ -158,7 +158,7 @@ describe('redaction', () => {
     );
     expect(error.problems).toHaveLength(2);
     expect(error.message).not.toContain(SECRET);
-    expect(error.message).toContain('ftp://user:***@x');
+    expect(error.message).toContain('ftp://user:[REDACTED]@x');
   });
 
   it('scrubs a known secret pasted into a non-sensitive key from every problem', () => {

@@ -86,7 +86,7 @@ describe('a process that loads, dumps and fails on a config holding a secret', (
     const result = await run(['load-dump-fail.mjs'], { ...env, FAIL_MODE: 'exit' });
     expect(result.code).toBe(78);
     expect(result.stdout).toContain('"url":"[REDACTED]"');
-    expect(result.stdout).toContain('https://hook:***@example.com/x');
+    expect(result.stdout).toContain('https://hook:[REDACTED]@example.com/x');
     expect(result.stdout).toContain(`token length ${SECRET.length}`);
     expect(result.stderr).toContain('Configuration is invalid (5 problems)');
     for (const key of [

@@ -105,7 +105,8 @@ function plainError(error: Error, depth: number): Record<string, unknown> {
   }
   const cause = error.cause;
   if (cause !== undefined) {
-    out.cause = cause instanceof Error && depth < MAX_CAUSE_DEPTH ? plainError(cause, depth + 1) : cause;
+    out.cause =
+      cause instanceof Error && depth < MAX_CAUSE_DEPTH ? plainError(cause, depth + 1) : cause;
   }
   return out;
 }

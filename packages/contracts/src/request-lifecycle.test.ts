@@ -32,10 +32,7 @@ function recorder(ignored: readonly string[] = []): RequestObserver & {
 }
 
 /** An Express app whose first middleware runs the lifecycle; returns its base URL. */
-async function serve(
-  options: RequestLifecycleOptions,
-  listeners: number[] = [],
-): Promise<string> {
+async function serve(options: RequestLifecycleOptions, listeners: number[] = []): Promise<string> {
   const lifecycle = createRequestLifecycle(options);
   const app = express();
   app.use((req, res, next) => {

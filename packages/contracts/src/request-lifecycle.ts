@@ -46,8 +46,7 @@ export interface RequestLifecycleOptions {
   readonly observers: readonly RequestObserver[];
   /** Returns the route template; default `expressRouteTemplate`. */
   readonly getRoute?:
-    | ((req: IncomingMessage, res: ServerResponse) => string | undefined)
-    | undefined;
+    ((req: IncomingMessage, res: ServerResponse) => string | undefined) | undefined;
   /** `route` of requests no route matched; default `UNMATCHED_ROUTE` (`'unmatched'`). */
   readonly unmatchedRoute?: string | undefined;
   /** Returns the active span, e.g. `() => trace.getActiveSpan()`; default none. */

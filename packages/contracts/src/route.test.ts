@@ -36,6 +36,8 @@ beforeAll(async () => {
   reports.get('/:reportId', (_req, res) => res.send('report'));
   admin.use('/reports', reports);
   app.use('/admin', admin);
+  app.use('/static', (_req, res) => res.send('a file'));
+  app.use('/files/:bucket', (req, res, next) => (req.path === '/missing' ? next() : res.send('f')));
   app.use((error: unknown, _req: IncomingMessage, res: express.Response, _next: unknown) => {
     res.status(500).send(String(error));
   });
@@ -71,6 +73,9 @@ describe('expressRouteTemplate with Express 5', () => {
     ['/a/ping', '/a/ping'],
     ['/b/acme/ping', '/b/:tenant/ping'],
     ['/admin/reports/r-1', '/admin/reports/:reportId'],
+    ['/static/logo.png', '/static'],
+    ['/files/b-1/report.pdf', '/files/:bucket'],
+    ['/files/b-1/missing', undefined],
     ['/nowhere/42', undefined],
   ])('%s → %s', async (path, template) => {
     expect(await templateOf(path)).toBe(template);
@@ -111,8 +116,10 @@ describe('expressRouteTemplate with an older router (match() mutates the layer)'
     expect(expressRouteTemplate(req)).toBe('/tenants/:tenantId/reports/:reportId');
   });
 
-  it('returns undefined when no route matched and scrubs id-like mount segments as a last resort', () => {
-    expect(expressRouteTemplate({ baseUrl: '/x' })).toBeUndefined();
+  it('returns undefined when nothing matched and scrubs id-like mount segments as a last resort', () => {
+    expect(expressRouteTemplate({ baseUrl: '' })).toBeUndefined();
+    expect(expressRouteTemplate({})).toBeUndefined();
+    expect(expressRouteTemplate({ baseUrl: '/x/12345' })).toBe('/x/:id');
     expect(expressRouteTemplate({ baseUrl: '/orgs/12345', route: { path: '/' }, app: {} })).toBe(
       '/orgs/:id',
     );

@@ -28,14 +28,19 @@ const MAX_DEPTH = 16;
 /** Per route object: its template when one mount chain leads to it, else DYNAMIC. */
 const TEMPLATES = new WeakMap<object, string | typeof DYNAMIC>();
 const DYNAMIC = Symbol('dynamic');
+/** Per app router stack: mount template by `req.baseUrl`, for requests middleware answered. */
+const MOUNTS = new WeakMap<object, Map<string, string>>();
+/** Mount paths with parameters give one `baseUrl` per value: past this many, stop remembering. */
+const MOUNT_CACHE_LIMIT = 1000;
 
 const ID_LIKE_SEGMENT =
   /^(?:\d+|[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}|[0-9a-f]{16,}|[0-9A-Za-z_-]{20,})$/i;
 
 /**
  * The route template Express matched for this request — the mount paths of nested routers and
- * sub-apps plus the route's own path (`/orgs/:orgId/users/:id`) — or undefined when no route
- * matched. Never a concrete path: values captured in `req.baseUrl` never leak into the template.
+ * sub-apps plus the route's own path (`/orgs/:orgId/users/:id`); for a request answered by
+ * middleware mounted with `app.use(path, …)`, the mount's template (`/static`); undefined when
+ * nothing matched. Never a concrete path: values captured in `req.baseUrl` never leak into it.
  *
  * The mount chain of each route is found once, from the app's router stack, and kept (keyed by
  * the route object), so the answer does not depend on `req.baseUrl`, which Express restores to
@@ -45,7 +50,7 @@ const ID_LIKE_SEGMENT =
 export function expressRouteTemplate(req: unknown): string | undefined {
   const request = req as RequestWithRoute;
   const route = request.route;
-  if (typeof route !== 'object' || route === null) return undefined;
+  if (typeof route !== 'object' || route === null) return mountOnly(request);
   let template = TEMPLATES.get(route);
   if (template === undefined) {
     template = staticTemplate(request, route);
@@ -104,6 +109,31 @@ function collectChains(
       depth + 1,
     );
   }
+}
+
+/**
+ * A request answered by middleware mounted with `app.use(path, …)` (no route): the mount's template
+ * (`/static`, `/tenants/:tenantId`). Express has restored `req.baseUrl` to '' by the time a request
+ * no layer answered reaches the final 404, so those stay unmatched.
+ */
+function mountOnly(request: RequestWithRoute): string | undefined {
+  const baseUrl = request.baseUrl;
+  if (typeof baseUrl !== 'string' || baseUrl === '') return undefined;
+  let app = request.app;
+  while (app?.parent !== undefined) app = app.parent;
+  const stack = app?.router?.stack ?? app?._router?.stack;
+  if (typeof stack !== 'object' || stack === null) return scrubIds(baseUrl);
+  let byBaseUrl = MOUNTS.get(stack);
+  if (byBaseUrl === undefined) {
+    byBaseUrl = new Map();
+    MOUNTS.set(stack, byBaseUrl);
+  }
+  let template = byBaseUrl.get(baseUrl);
+  if (template === undefined) {
+    template = mountTemplate(stack, baseUrl) ?? scrubIds(baseUrl);
+    if (byBaseUrl.size < MOUNT_CACHE_LIMIT) byBaseUrl.set(baseUrl, template);
+  }
+  return template;
 }
 
 /** The mount part from `req.baseUrl`, matched against the router stack (mount patterns, not values). */

@@ -1,4 +1,5 @@
 import { HealthError } from './errors.js';
+import { adaptLogger } from '@shipshape/contracts';
 import type { HealthLogger } from './types.js';
 
 /** Who may see check details: nobody, everybody, or requests carrying the token. */
@@ -44,7 +45,7 @@ export function assertDuration(name: string, value: number, allowZero: boolean):
 
 export function resolveOptions(options: HealthOptions = {}): ResolvedHealthOptions {
   const resolved: ResolvedHealthOptions = {
-    logger: options.logger,
+    logger: options.logger === undefined ? undefined : adaptLogger(options.logger),
     cacheTtlMs: options.cacheTtlMs ?? DEFAULTS.cacheTtlMs,
     timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
     verbose: options.verbose ?? DEFAULTS.verbose,

@@ -1,10 +1,10 @@
-/** Anything with the four usual log methods (winston, pino, console-like wrappers, @shipshape/logger). */
-export interface HealthLogger {
-  error(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  debug(message: string, fields?: Record<string, unknown>): void;
-}
+import type { LoggerLike } from '@shipshape/contracts';
+
+/**
+ * Where status changes are logged: a winston, pino or bunyan logger, `console` or
+ * @shipshape/logger's, as they are (`LoggerLike` of @shipshape/contracts); no field is dropped.
+ */
+export type HealthLogger = LoggerLike;
 
 /** IETF health+json status values. */
 export type HealthStatus = 'pass' | 'warn' | 'fail';

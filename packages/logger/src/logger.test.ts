@@ -158,12 +158,27 @@ describe('createLogger (JSON)', () => {
         await Promise.resolve();
         logger.info('in job');
       });
+      runInJobContext({ job_id: 'j-10', queue: 'orders', system: 'bullmq' }, () => {
+        logger.info('in job with system');
+      });
     });
     logger.info('outside');
     await logger.flush();
-    const [req, job, outside] = out.lines();
+    const [req, job, jobWithSystem, outside] = out.lines();
     expect(req).toMatchObject({ request_id: 'r-1' });
-    expect(job).toMatchObject({ request_id: 'r-0', job_id: 'j-9', queue: 'orders' });
+    // Job lines carry OpenTelemetry's messaging names, as the worker's spans do.
+    expect(job).toMatchObject({
+      request_id: 'r-0',
+      'messaging.message.id': 'j-9',
+      'messaging.destination.name': 'orders',
+    });
+    expect(Object.keys(job ?? {})).not.toContain('messaging.system');
+    expect(jobWithSystem).toMatchObject({
+      request_id: 'r-1',
+      'messaging.message.id': 'j-10',
+      'messaging.destination.name': 'orders',
+      'messaging.system': 'bullmq',
+    });
     expect(outside).not.toHaveProperty('request_id');
   });
 

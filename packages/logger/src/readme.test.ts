@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ACCESS_LOG_DEFAULTS } from './access-log.js';
@@ -6,6 +7,7 @@ import { DEFAULTS } from './options.js';
 import { INLINE_OBJECT_CHARS } from './pretty-format.js';
 import { MAX_QUEUED_LINES } from './transport-sink.js';
 import { DEFAULT_REDACT_KEYS } from './redact.js';
+import { REQUEST_CONTEXT_DEFAULTS } from './request-context.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -44,6 +46,18 @@ describe('README agrees with the code', () => {
     );
     expect(readme).toContain(
       `\`maxModuleLevels\` (createLogger option, default ${DEFAULTS.maxModuleLevels})`,
+    );
+  });
+
+  it('documents the requestContext defaults', () => {
+    expect(readme).toContain(`\`header\` — default \`'${REQUEST_CONTEXT_DEFAULTS.header}'\``);
+    expect(readme).toContain('`generateId` — default `crypto.randomUUID`');
+    expect(REQUEST_CONTEXT_DEFAULTS.generateId).toBe(randomUUID);
+    expect(readme).toContain(
+      `\`observers\` — default \`${JSON.stringify(REQUEST_CONTEXT_DEFAULTS.observers)}\``,
+    );
+    expect(readme).toContain(
+      `\`unmatchedRoute\` — default \`'${REQUEST_CONTEXT_DEFAULTS.unmatchedRoute}'\``,
     );
   });
 

@@ -1,6 +1,9 @@
+import { Console } from 'node:console';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import type { FinishedRequest } from '@shipshape/contracts';
 import express from 'express';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { accessLog, createLogger, requestContext } from '../src/index.js';
 import { Capture } from './helpers.js';
 import { listen } from './server.js';
@@ -20,6 +23,11 @@ beforeAll(async () => {
   });
   const orders = express.Router();
   orders.use('/items', items);
+  const order = express.Router({ mergeParams: true });
+  order.get('/fail', () => {
+    throw new Error('handler failed');
+  });
+  orders.use('/:orderId', order);
   orders.post('/', (req, res) => {
     logger.info('creating order', {
       body: req.body as unknown,
@@ -43,6 +51,9 @@ beforeAll(async () => {
   });
   app.get('/livez', (_req, res) => res.send('ok'));
   app.get('/metrics', (_req, res) => res.send('# metrics'));
+  app.use((_error: unknown, _req: express.Request, res: express.Response, _next: unknown) => {
+    res.status(500).json({ title: 'Internal Server Error' });
+  });
   server = await listen(createServer(app));
 });
 
@@ -60,40 +71,88 @@ async function accessLines(expected: number): Promise<Record<string, unknown>[]>
   const deadline = Date.now() + 3000;
   for (;;) {
     await logger.flush();
-    const lines = out.lines().filter((line) => 'duration_ms' in line);
+    const lines = out.lines().filter((line) => 'http.server.request.duration' in line);
     if (lines.length >= expected || Date.now() > deadline) return lines;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
 describe('accessLog', () => {
-  it('logs one line per request with the route template of nested routers, status, duration and bytes', async () => {
+  it('logs one line per request in OpenTelemetry names, with the route template of nested routers', async () => {
     out.chunks.length = 0;
-    await call('/v1/orders/items/7?q=shoes', { headers: { 'x-request-id': 'acc-1' } });
+    await call('/v1/orders/items/7?q=shoes', {
+      headers: { 'x-request-id': 'acc-1', 'user-agent': 'probe/1.0' },
+    });
     const [line] = await accessLines(1);
     expect(line).toMatchObject({
       level: 'info',
       message: 'GET /v1/orders/items/:itemId 200',
       request_id: 'acc-1',
-      method: 'GET',
-      route: '/v1/orders/items/:itemId',
-      path: '/v1/orders/items/7?q=shoes',
-      status: 200,
-      bytes: 11,
+      'http.request.method': 'GET',
+      'http.route': '/v1/orders/items/:itemId',
+      'http.response.status_code': 200,
+      'url.path': '/v1/orders/items/7',
+      'url.query': 'q=shoes',
+      'http.response.body.size': 11,
+      'user_agent.original': 'probe/1.0',
+      'client.address': '127.0.0.1',
     });
-    expect(typeof line?.duration_ms).toBe('number');
+    expect(typeof line?.['http.server.request.duration']).toBe('number');
+    expect(Object.keys(line ?? {})).not.toContain('error.type');
   });
 
-  it('5xx is error, 404 is info without a route, chunked bodies are counted', async () => {
+  it('5xx is error, 404 is info under the unmatched route, a thrown error keeps its full template', async () => {
     out.chunks.length = 0;
     await call('/boom');
     await call('/nowhere');
     await call('/stream');
-    const [boom, missing, stream] = await accessLines(3);
-    expect(boom).toMatchObject({ level: 'error', status: 503, route: '/boom' });
-    expect(missing).toMatchObject({ level: 'info', status: 404, path: '/nowhere' });
-    expect(missing).not.toHaveProperty('route');
-    expect(stream).toMatchObject({ status: 200, bytes: 7 });
+    await call('/v1/orders/o-42/fail');
+    const [boom, missing, stream, failed] = await accessLines(4);
+    expect(boom).toMatchObject({
+      level: 'error',
+      'http.response.status_code': 503,
+      'http.route': '/boom',
+      'error.type': '503',
+    });
+    expect(missing).toMatchObject({
+      level: 'info',
+      message: 'GET unmatched 404',
+      'http.response.status_code': 404,
+      'http.route': 'unmatched',
+      'url.path': '/nowhere',
+    });
+    // A streamed body declares no Content-Length: its size is not known, so it is not written.
+    expect(stream).toMatchObject({ 'http.response.status_code': 200, 'url.path': '/stream' });
+    expect(Object.keys(stream ?? {})).not.toContain('http.response.body.size');
+    // Express restores req.baseUrl when the error leaves the nested routers; the route stays whole.
+    expect(failed).toMatchObject({
+      level: 'error',
+      'http.route': '/v1/orders/:orderId/fail',
+      'http.response.status_code': 500,
+    });
+  });
+
+  it('writes exactly the fields the README lists, under the names it gives', async () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(
+      readme.indexOf('### `accessLog('),
+      readme.indexOf('### `logLevelHandler('),
+    );
+    const documented = [...section.matchAll(/^\| `([a-z_.]+)` +\|/gm)].map((match) => match[1]);
+    out.chunks.length = 0;
+    await call('/v1/orders/items/7?q=shoes', { headers: { 'user-agent': 'probe/1.0' } });
+    await call('/v1/orders/items/7', { method: 'PROPFIND' });
+    await call('/boom');
+    const lines = await accessLines(3);
+    const core = ['timestamp', 'level', 'message', 'service', 'version', 'commit', 'request_id'];
+    const written = new Set(
+      lines.flatMap((line) => Object.keys(line)).filter((key) => !core.includes(key)),
+    );
+    expect([...written].sort()).toEqual([...documented].sort());
+    expect(lines[1]).toMatchObject({
+      'http.request.method': '_OTHER',
+      'http.request.method_original': 'PROPFIND',
+    });
   });
 
   it('skips probe and metrics paths by default', async () => {
@@ -102,7 +161,7 @@ describe('accessLog', () => {
     await call('/metrics?x=1');
     await call('/boom');
     const lines = await accessLines(1);
-    expect(lines.map((line) => line.path)).toEqual(['/boom']);
+    expect(lines.map((line) => line['url.path'])).toEqual(['/boom']);
   });
 
   it('never lets the secrets of a request reach the output', async () => {
@@ -134,9 +193,10 @@ describe('accessLog', () => {
     }
     expect(text).toContain('svc:[REDACTED]@payments.internal');
     expect(lines[0]).toMatchObject({
-      path: '/v1/orders?access_token=[REDACTED]&page=2',
-      status: 201,
-      route: '/v1/orders',
+      'url.path': '/v1/orders',
+      'url.query': 'access_token=[REDACTED]&page=2',
+      'http.response.status_code': 201,
+      'http.route': '/v1/orders',
     });
     expect(out.lines()[0]).toMatchObject({ body: { email: 'a@b.c', password: '[REDACTED]' } });
   });
@@ -153,7 +213,11 @@ describe('accessLog', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const lines = await accessLines(1);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ route: '/slow', aborted: true, level: 'info' });
+    expect(lines[0]).toMatchObject({
+      'http.route': '/slow',
+      'error.type': 'aborted',
+      level: 'info',
+    });
   });
 
   it('accepts custom exclusions and extra sensitive query names', async () => {
@@ -176,9 +240,87 @@ describe('accessLog', () => {
         await customLogger.flush();
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
-      expect(custom.lines().map((line) => line.path)).toEqual(['/login?otp=[REDACTED]&user=me']);
+      expect(custom.lines().map((line) => [line['url.path'], line['url.query']])).toEqual([
+        ['/login', 'otp=[REDACTED]&user=me'],
+      ]);
     } finally {
       await plain.close();
+    }
+  });
+});
+
+describe('accessLog as an observer of requestContext', () => {
+  it('writes the same line from requestContext’s lifecycle: one close listener, the route every observer sees', async () => {
+    const lines = new Capture();
+    const composed = createLogger({ service: 'api', destination: lines });
+    const seen: FinishedRequest[] = [];
+    const listeners: number[] = [];
+    const app = express();
+    app.use((_req, res, next) => {
+      const before = res.listenerCount('close');
+      res.once('prefinish', () => listeners.push(res.listenerCount('close') - before));
+      next();
+    });
+    app.use(
+      requestContext({
+        observers: [accessLog(composed), { requestFinished: (request) => seen.push(request) }],
+      }),
+    );
+    const users = express.Router({ mergeParams: true });
+    users.get('/:userId', (_req, res) => res.json({ ok: true }));
+    app.use('/orgs/:orgId/users', users);
+    const composedServer = await listen(createServer(app));
+    try {
+      await fetch(`${composedServer.url}/orgs/o1/users/u1`, {
+        headers: { 'x-request-id': 'obs-1' },
+      }).then((r) => r.arrayBuffer());
+      await vi.waitFor(async () => {
+        await composed.flush();
+        expect(lines.lines()).toHaveLength(1);
+      });
+      expect(lines.lines()[0]).toMatchObject({
+        request_id: 'obs-1',
+        'http.route': '/orgs/:orgId/users/:userId',
+        'http.response.status_code': 200,
+      });
+      expect(seen.map((request) => request.route)).toEqual(['/orgs/:orgId/users/:userId']);
+      // requestContext's lifecycle is the only one: a single close listener for both observers.
+      expect(listeners).toEqual([1]);
+    } finally {
+      await composedServer.close();
+    }
+  });
+
+  it('accepts any logger: a node:console Console gets every field, request id and message first', async () => {
+    const stdout = new Capture();
+    const consoleLogger = new Console({ stdout, stderr: stdout, colorMode: false });
+    const app = express();
+    app.use(requestContext({ observers: [accessLog(consoleLogger)] }));
+    app.get('/items/:id', (_req, res) => res.json({ ok: true }));
+    const consoleServer = await listen(createServer(app));
+    try {
+      await fetch(`${consoleServer.url}/items/9?token=abc`, {
+        headers: { 'x-request-id': 'con-1' },
+      }).then((r) => r.arrayBuffer());
+      await vi.waitFor(() => expect(stdout.text).toContain('GET /items/:id 200'));
+      const text = stdout.text;
+      expect(text.startsWith('GET /items/:id 200')).toBe(true);
+      for (const expected of [
+        "request_id: 'con-1'",
+        "'http.request.method': 'GET'",
+        "'http.route': '/items/:id'",
+        "'http.response.status_code': 200",
+        "'url.path': '/items/9'",
+        "'url.query': 'token=[REDACTED]'",
+        "'http.server.request.duration'",
+        "'client.address': '127.0.0.1'",
+      ]) {
+        expect(text).toContain(expected);
+      }
+      expect(text).not.toContain('undefined');
+      expect(text).not.toContain('abc');
+    } finally {
+      await consoleServer.close();
     }
   });
 });

@@ -1,48 +1,54 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sampledTraceId } from './exemplar.js';
+import { trace } from '@opentelemetry/api';
+import {
+  createRequestLifecycle,
+  UNMATCHED_ROUTE,
+  type FinishedRequest,
+  type RequestObserver,
+} from '@shipshape/contracts';
+import { sampledTraceIdOf } from './exemplar.js';
 import { HistogramSeries } from './histogram-series.js';
 import type { GuardedHistogram, InstrumentFactory } from './instruments.js';
-import { expressRouteTemplate } from './route.js';
 
 /** Options for `httpMiddleware`. Every field is optional; defaults are in HTTP_DEFAULTS. */
 export interface HttpMiddlewareOptions {
   /** Request paths (without query string) that are not measured. */
   readonly excludePaths?: readonly string[];
-  /** The `http_route` value for requests no route matched (404s, static files, probes of scanners). */
+  /**
+   * The `http_route` value for requests no route matched (404s, static files, probes of scanners).
+   * As an observer of another middleware's lifecycle, that middleware's setting applies.
+   */
   readonly unmatchedRoute?: string;
   /** Histogram bucket bounds in seconds. */
   readonly buckets?: readonly number[];
-  /** Returns the route template; default reads Express's `req.baseUrl` + `req.route.path`. */
+  /**
+   * Returns the route template; default Express's matched route, mounts included
+   * (`expressRouteTemplate` of @shipshape/contracts). As an observer of another middleware's
+   * lifecycle, that middleware's route applies.
+   */
   readonly getRoute?: (req: IncomingMessage, res: ServerResponse) => string | undefined;
 }
 
 export const HTTP_DEFAULTS = {
   excludePaths: ['/metrics', '/livez', '/readyz', '/startupz', '/healthz'],
-  unmatchedRoute: 'unmatched',
+  unmatchedRoute: UNMATCHED_ROUTE,
   // OpenTelemetry's recommended boundaries for http.server.request.duration.
   buckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
 } as const;
 
-/** Methods OpenTelemetry names; anything else is reported as `_OTHER`. */
-const KNOWN_METHODS = new Set([
-  'CONNECT',
-  'DELETE',
-  'GET',
-  'HEAD',
-  'OPTIONS',
-  'PATCH',
-  'POST',
-  'PUT',
-  'TRACE',
-]);
-
 const IN_FLIGHT = new WeakMap<InstrumentFactory, Map<string, number>>();
 
-export type HttpMiddleware = (
+/**
+ * RED middleware for node:http and Express, and a request observer: passed to
+ * `requestContext({ observers: [...] })` of @shipshape/logger, it records from that middleware's
+ * lifecycle (one clock, one route, one `close` listener for every observer) instead of its own.
+ */
+export type HttpMiddleware = ((
   req: IncomingMessage,
   res: ServerResponse,
   next?: (error?: unknown) => void,
-) => void;
+) => void) &
+  RequestObserver;
 
 /** RED middleware for node:http and Express: duration histogram and in-flight gauge. */
 export function createHttpMiddleware(
@@ -50,8 +56,6 @@ export function createHttpMiddleware(
   options: HttpMiddlewareOptions = {},
 ): HttpMiddleware {
   const excluded = new Set(options.excludePaths ?? HTTP_DEFAULTS.excludePaths);
-  const unmatched = options.unmatchedRoute ?? HTTP_DEFAULTS.unmatchedRoute;
-  const getRoute = options.getRoute ?? ((req: IncomingMessage) => expressRouteTemplate(req));
   const duration = factory.histogram({
     name: 'http_server_request_duration_seconds',
     help: 'Duration of HTTP server requests, from the first middleware to the end of the response.',
@@ -75,29 +79,40 @@ export function createHttpMiddleware(
     },
   });
 
-  // Each (method, route, status) resolves its histogram series once. The per-request state lives
-  // in the listener's closure: adding a property to the response (after Express has swapped its
-  // prototype) costs V8 a map migration per request, more than the closure.
+  // Each (method, route, status) resolves its histogram series once.
   const series = new SeriesCache(duration);
-
-  return (req, res, next) => {
-    if (!excluded.has(pathOf(req.url))) {
-      const method = normaliseMethod(req.method);
-      const start = performance.now();
-      const traceId = sampledTraceId();
+  const observer: RequestObserver = {
+    observes: (path) => !excluded.has(path),
+    requestStarted: (method) => {
       counts.set(method, (counts.get(method) ?? 0) + 1);
-      let done = false;
-      res.on('close', () => {
-        if (done) return;
-        done = true;
-        counts.set(method, (counts.get(method) ?? 1) - 1);
-        const seconds = (performance.now() - start) / 1000;
-        const route = getRoute(req, res) ?? unmatched;
-        series.observe(method, route, res.statusCode, seconds, traceId);
-      });
-    }
+    },
+    requestFinished: (request: FinishedRequest) => {
+      const { method } = request;
+      counts.set(method, (counts.get(method) ?? 1) - 1);
+      series.observe(
+        method,
+        request.route,
+        request.statusCode,
+        request.durationSeconds,
+        sampledTraceIdOf(request.span),
+      );
+    },
+  };
+  const lifecycle = createRequestLifecycle({
+    observers: [observer],
+    getRoute: options.getRoute,
+    unmatchedRoute: options.unmatchedRoute ?? HTTP_DEFAULTS.unmatchedRoute,
+    activeSpan: () => trace.getActiveSpan(),
+  });
+  const middleware = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    next?: (error?: unknown) => void,
+  ): void => {
+    lifecycle.observe(req, res);
     if (next !== undefined) next();
   };
+  return Object.assign(middleware, observer);
 }
 
 /** Series handles by method, route and status; bounded so a runaway `getRoute` cannot grow it. */
@@ -145,15 +160,4 @@ class SeriesCache {
     }
     handle.observe(seconds, traceId);
   }
-}
-
-function pathOf(url: string | undefined): string {
-  if (url === undefined) return '/';
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
-}
-
-function normaliseMethod(method: string | undefined): string {
-  if (method === undefined) return '_OTHER';
-  return KNOWN_METHODS.has(method) ? method : '_OTHER';
 }

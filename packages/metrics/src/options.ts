@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
 import { MetricsError } from './errors.js';
+import { adaptLogger } from '@shipshape/contracts';
 import type { MetricsLogger } from './types.js';
 
 /** Options for `createMetrics`. Only `service` is required; defaults are in DEFAULTS. */
@@ -72,7 +73,7 @@ export function resolveOptions(options: MetricsOptions): ResolvedMetricsOptions 
     scrapeSliceMs: positive('scrapeSliceMs'),
     scrapeFastPath: options.scrapeFastPath ?? DEFAULTS.scrapeFastPath,
     queueTimeoutMs: positive('queueTimeoutMs'),
-    logger: options.logger,
+    logger: options.logger === undefined ? undefined : adaptLogger(options.logger),
   };
   if (problems.length > 0) {
     throw new MetricsError(

@@ -1,10 +1,10 @@
-/** Anything that logs; structurally compatible with @shipshape/logger and most loggers. */
-export interface MetricsLogger {
-  error(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  debug(message: string, fields?: Record<string, unknown>): void;
-}
+import type { LoggerLike } from '@shipshape/contracts';
+
+/**
+ * Where collector failures are reported: a winston, pino or bunyan logger, `console` or
+ * @shipshape/logger's, as they are (`LoggerLike` of @shipshape/contracts); no field is dropped.
+ */
+export type MetricsLogger = LoggerLike;
 
 /** Any listener; `any` so that every EventEmitter subclass (knex, BullMQ) fits structurally. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

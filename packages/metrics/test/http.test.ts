@@ -31,6 +31,9 @@ function buildApp(metrics: Metrics): express.Express {
   orgs.delete('/', (_req, res) => {
     res.status(204).end();
   });
+  orgs.get('/fail', () => {
+    throw new Error('nested handler failed');
+  });
   app.use('/orgs/:orgId', orgs);
   const v1 = express.Router();
   v1.use(
@@ -75,6 +78,8 @@ describe('HTTP RED middleware (Express)', () => {
     }
     expect((await request(`${server.url}/orgs/acme-corp`, { method: 'DELETE' })).status).toBe(204);
     expect((await request(`${server.url}/tenants/acme-corp/reports/r-77`)).status).toBe(200);
+    // The error leaves the nested router (Express restores req.baseUrl): the label keeps the mount.
+    expect((await request(`${server.url}/orgs/acme-corp/fail`)).status).toBe(500);
     const text = await metrics.scrape();
     const lines = samples(text, 'http_server_request_duration_seconds_count');
     const routes = new Set(lines.map((line) => label(line, 'http_route')));
@@ -85,6 +90,7 @@ describe('HTTP RED middleware (Express)', () => {
         '/api/v1/orders/:orderId/items/:itemId',
         '/orgs/:orgId',
         '/tenants/:tenantId/reports/:reportId',
+        '/orgs/:orgId/fail',
       ]),
     );
     for (const line of samples(text, 'http_server_request_duration_seconds_bucket')) {

@@ -1,4 +1,5 @@
 import { ShutdownConfigError } from './errors.js';
+import { adaptLogger } from '@shipshape/contracts';
 import { stderrLogger } from './stderr-logger.js';
 import type { ShutdownLogger } from './types.js';
 
@@ -138,7 +139,7 @@ export function resolveShutdownOptions(options: ShutdownOptions = {}): ResolvedS
     );
   }
   return {
-    logger: options.logger ?? DEFAULTS.logger,
+    logger: adaptLogger(options.logger ?? DEFAULTS.logger),
     signals,
     drainDelayMs,
     timeoutMs,

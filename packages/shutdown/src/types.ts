@@ -1,10 +1,10 @@
-/** Anything with `info/warn/error/debug` — winston, pino, console wrappers, @shipshape/logger. */
-export interface ShutdownLogger {
-  error(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  debug(message: string, fields?: Record<string, unknown>): void;
-}
+import type { LoggerLike } from '@shipshape/contracts';
+
+/**
+ * Where phases, hooks and failures are logged: a winston, pino or bunyan logger, `console` or
+ * @shipshape/logger's, as they are (`LoggerLike` of @shipshape/contracts); no field is dropped.
+ */
+export type ShutdownLogger = LoggerLike;
 
 /** running → draining → stopping → stopped. */
 export type ShutdownState = 'running' | 'draining' | 'stopping' | 'stopped';

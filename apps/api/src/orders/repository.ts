@@ -184,13 +184,26 @@ function toOrder(row: OrderRow): Order {
     id: row.id,
     status: toStatus(row.status),
     customer_email: row.customer_email,
-    items: JSON.parse(row.items) as OrderItem[],
+    items: parseItems(row.items),
     total_cents: Number(row.total_cents),
     created_at: toIso(row.created_at),
     updated_at: toIso(row.updated_at),
     confirmed_at: row.confirmed_at === null ? null : toIso(row.confirmed_at),
     failure_reason: row.status === 'failed' ? (row.failure_reason ?? 'unknown') : null,
   };
+}
+
+/**
+ * Items as stored. A row edited by hand may hold something unreadable: that order is shown (the
+ * worker marks it failed, with the reason) with no items rather than failing the request.
+ */
+function parseItems(text: string): OrderItem[] {
+  try {
+    const items: unknown = JSON.parse(text);
+    return Array.isArray(items) ? (items as OrderItem[]) : [];
+  } catch {
+    return [];
+  }
 }
 
 function toStatus(status: string): OrderStatus {

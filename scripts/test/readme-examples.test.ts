@@ -1,0 +1,238 @@
+// Docs that run: every TypeScript and JavaScript block of every package README, unchanged, against
+// the packed tarball installed by npm into a blank ESM project, type-checked with module nodenext and
+// run (servers until they listen, then stopped with the signal their marker names; see
+// lib/readme-blocks.ts); and a blank CommonJS project that require()s the package and type-checks a
+// use of it. On the pinned Node and on the oldest one `engines` allows.
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createBlankProject,
+  runCommonJsUse,
+  runExample,
+  type BlankProject,
+} from './lib/blank-project.js';
+import {
+  catalog,
+  fetchNode,
+  packFromCleanCopy,
+  supportedNodeVersions,
+  workspacePackages,
+  type NodeBuild,
+} from './lib/packed.js';
+import { packageNameOf, parseMarker, readmeBlocks, type ReadmeBlock } from './lib/readme-blocks.js';
+
+const packages = workspacePackages().map((pkg) => ({
+  ...pkg,
+  // A package without a README fails packages.test.ts; here it has no examples.
+  blocks: existsSync(join(pkg.root, 'README.md'))
+    ? readmeBlocks(readFileSync(join(pkg.root, 'README.md'), 'utf8'))
+    : [],
+}));
+const versions = supportedNodeVersions();
+
+let work: string;
+const tarballs = new Map<string, Promise<string>>();
+const nodes = new Map<string, Promise<NodeBuild>>();
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'readme-examples-'));
+  for (const pkg of packages) {
+    const tarball = packFromCleanCopy(pkg, join(work, 'tarballs'));
+    tarball.catch(() => undefined); // reported by the tests of that package
+    tarballs.set(pkg.dir, tarball);
+  }
+  for (const version of versions) nodes.set(version, fetchNode(version));
+  await Promise.allSettled([...tarballs.values(), ...nodes.values()]);
+}, 600_000);
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+/** The tarballs of the workspace packages among `dependencies`, by name. */
+async function siblingTarballs(dependencies: Readonly<Record<string, string>> = {}) {
+  const siblings: Record<string, string> = {};
+  for (const pkg of packages) {
+    if (pkg.name in dependencies) siblings[pkg.name] = await tarballs.get(pkg.dir)!;
+  }
+  return siblings;
+}
+
+/** Type errors, foreign imports and run failures of one block, as readable lines. */
+async function problemsOf(project: BlankProject, block: ReadmeBlock): Promise<string[]> {
+  const where = `packages/${project.pkg.dir}/README.md line ${block.line}`;
+  const problems = block.imports
+    .filter((specifier) => {
+      const name = packageNameOf(specifier);
+      return name.startsWith('@shipshape/') && name !== project.pkg.name;
+    })
+    .map(
+      (specifier) =>
+        `${where}: imports ${specifier}; a package's README must run with that package alone`,
+    );
+  for (const error of [
+    ...(project.esmErrors.get('') ?? []),
+    ...(project.esmErrors.get(block.file) ?? []),
+  ]) {
+    problems.push(`${where}: tsc (module nodenext): ${error}`);
+  }
+  if (block.marker.kind !== 'fragment') {
+    const run = await runExample(project, block);
+    if (run.problem !== undefined) {
+      problems.push(
+        `${where}: on Node ${project.node.version} ${run.problem}\n${run.output.trim()}`,
+      );
+    }
+  }
+  return problems;
+}
+
+describe.each(versions)('on Node %s', (version) => {
+  const projects = new Map<string, Promise<BlankProject>>();
+
+  beforeAll(async () => {
+    const node = await nodes.get(version)!;
+    for (const pkg of packages) {
+      const project = tarballs.get(pkg.dir)!.then(async (tarball) =>
+        createBlankProject({
+          dir: join(work, version, pkg.dir),
+          node,
+          pkg,
+          tarball,
+          blocks: pkg.blocks,
+          catalog: catalog(),
+          siblings: await siblingTarballs(pkg.manifest.dependencies),
+        }),
+      );
+      project.catch(() => undefined); // reported by the tests of that package
+      projects.set(pkg.dir, project);
+    }
+    await Promise.allSettled(projects.values());
+  }, 600_000);
+
+  describe.each(packages)('packages/$dir', (pkg) => {
+    it.each(pkg.blocks.map((block) => [block.line, block.marker.kind, block] as const))(
+      'README block at line %i (%s) type-checks and runs as written, from the packed tarball',
+      async (_line, _kind, block) => {
+        const project = await projects.get(pkg.dir)!;
+        expect(await problemsOf(project, block)).toEqual([]);
+      },
+    );
+
+    it('loads with require() in a blank CommonJS project, which type-checks a use of it', async () => {
+      const project = await projects.get(pkg.dir)!;
+      expect(project.cjsErrors, 'tsc (module nodenext) on cjs/use.cts').toEqual([]);
+      const run = await runCommonJsUse(project);
+      expect(run.problem, run.output).toBeUndefined();
+      // require() sees the same names as import, for every entry point.
+      expect(run.names).toEqual(project.esmExports);
+      expect(Object.keys(project.esmExports)[0]).toBe(pkg.name);
+    });
+  });
+});
+
+describe('the README harness', () => {
+  const shutdown = packages.find((pkg) => pkg.dir === 'shutdown')!;
+  const broken = `
+<!-- example: fragment -->
+
+\`\`\`ts
+import { createShutdown } from '@shipshape/shutdown';
+createShutdwn({ logger: console });
+\`\`\`
+
+\`\`\`js
+import { createShutdown } from '@shipshape/shutdown';
+createShutdown({ timeoutMs: 1000, drainDelayMs: 5000 }); // throws: the delay exceeds the deadline
+\`\`\`
+
+<!-- example: server, then SIGTERM -->
+
+\`\`\`js
+import http from 'node:http';
+http.createServer().listen(0);
+process.on('SIGTERM', () => console.log('ignored'));
+\`\`\`
+
+\`\`\`js
+import http from 'node:http';
+http.createServer().listen(0); // a server not marked as one
+\`\`\`
+
+<!-- example: server, then SIGTERM -->
+
+\`\`\`js
+console.log('never listens');
+\`\`\`
+`;
+  // The package's own example, drifted from the code: a method that does not exist.
+  const drifted = readFileSync(join(shutdown.root, 'README.md'), 'utf8').replace(
+    "shutdown.addHttpServer('http', server)",
+    "shutdown.addServer('http', server)",
+  );
+  const quick = { runMs: 3000, listenMs: 5000, exitAfterSignalMs: 3000 };
+  let project: BlankProject;
+
+  beforeAll(async () => {
+    const blocks = [...readmeBlocks(broken), ...readmeBlocks(drifted).slice(0, 1)];
+    project = await createBlankProject({
+      dir: join(work, 'harness', 'shutdown'),
+      node: await nodes.get(versions[0])!,
+      pkg: shutdown,
+      tarball: await tarballs.get('shutdown')!,
+      blocks,
+      catalog: catalog(),
+    });
+  }, 600_000);
+
+  it('rejects a marker it does not know', () => {
+    expect(() => parseMarker('servr, then SIGTERM')).toThrow(/unknown example marker/);
+    expect(() => parseMarker('server; reddy: http://x')).toThrow(/unknown clause/);
+    expect(parseMarker('server, then SIGINT; env: A=1 B=x=y')).toEqual({
+      kind: 'server',
+      signal: 'SIGINT',
+      ready: undefined,
+      env: { A: '1', B: 'x=y' },
+    });
+  });
+
+  it('fails a fragment that does not type-check', () => {
+    const [fragment] = project.blocks;
+    expect(project.esmErrors.get(fragment!.file)?.join('\n')).toMatch(
+      /TS2552: Cannot find name 'createShutdwn'/,
+    );
+  });
+
+  it('fails an example that throws', async () => {
+    const run = await runExample(project, project.blocks[1]!, quick);
+    expect(run.problem).toBe('exited with code 1');
+    expect(run.output).toContain('SHUTDOWN_CONFIG_INVALID');
+  });
+
+  it('fails a server example that does not exit after the signal, and one that never listens', async () => {
+    const ignores = await runExample(project, project.blocks[2]!, quick);
+    expect(ignores.problem).toBe('still running 3000 ms after SIGTERM');
+    expect(ignores.output).toContain('ignored');
+    const never = await runExample(project, project.blocks[4]!, quick);
+    expect(never.problem).toBe('exited (code 0) before it listened');
+  });
+
+  it('fails an unmarked example that never ends', async () => {
+    const run = await runExample(project, project.blocks[3]!, quick);
+    expect(run.problem).toMatch(/^still running after 3000 ms/);
+  });
+
+  it('fails a README example that drifted from the code, in the type-check and in the run', async () => {
+    const example = project.blocks[5]!;
+    expect(example.code).toContain('shutdown.addServer(');
+    expect(project.esmErrors.get(example.file)?.join('\n')).toMatch(
+      /TS2\d{3}: Property 'addServer' does not exist on type 'Shutdown'/,
+    );
+    const run = await runExample(project, example, quick);
+    expect(run.problem).toMatch(/^exited \(code 1\) before it listened/);
+    expect(run.output).toContain('shutdown.addServer is not a function');
+  });
+});
