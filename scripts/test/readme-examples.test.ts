@@ -1,12 +1,15 @@
-// Docs that run: every TypeScript and JavaScript block of every package README, unchanged, against
-// the packed tarball installed by npm into a blank ESM project, type-checked with module nodenext and
-// run (servers until they listen, then stopped with the signal their marker names; see
+// Every package as it is published: packed by `pnpm pack` from a copy without dist/ (so only its
+// prepack script can build what the tarball holds), checked by publint and are-the-types-wrong; then
+// docs that run: every TypeScript and JavaScript block of every package README, unchanged, against
+// the tarball installed by npm into a blank ESM project, type-checked with module nodenext and run
+// (servers until they listen, then stopped with the signal their marker names; see
 // lib/readme-blocks.ts); and a blank CommonJS project that require()s the package and type-checks a
 // use of it. On the pinned Node and on the oldest one `engines` allows.
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createBlankProject,
@@ -14,10 +17,16 @@ import {
   runExample,
   type BlankProject,
 } from './lib/blank-project.js';
+import { publint } from 'publint';
+import { limiter } from './lib/limiter.js';
+import { formatMessage } from 'publint/utils';
+import { execFileAsync, repoRoot } from './repo.js';
 import {
   catalog,
   fetchNode,
+  missingExportTargets,
   packFromCleanCopy,
+  tarballFiles,
   supportedNodeVersions,
   workspacePackages,
   type NodeBuild,
@@ -36,15 +45,79 @@ const versions = supportedNodeVersions();
 let work: string;
 const tarballs = new Map<string, Promise<string>>();
 const nodes = new Map<string, Promise<NodeBuild>>();
+/** Blank projects by `<node version>/<package dir>`, created a few at a time, pinned Node first. */
+const projects = new Map<string, Promise<BlankProject>>();
+/** are-the-types-wrong on each tarball, started as soon as it is packed. */
+const typesChecks = new Map<string, Promise<{ code: number; output: string }>>();
+
+const ATTW = join(
+  dirname(
+    createRequire(join(repoRoot, 'scripts', 'package.json')).resolve(
+      '@arethetypeswrong/cli/package.json',
+    ),
+  ),
+  'dist',
+  'index.js',
+);
+
+/**
+ * attw's node16 profile: `moduleResolution: node10` cannot see subpath exports, and these packages
+ * are for Node >= 22 only. cjs-resolves-to-esm is ignored because attw's TypeScript predates
+ * require(esm), which Node >= 22.12 and TypeScript's nodenext allow; the CommonJS projects below
+ * prove that it works.
+ */
+async function areTheTypesWrong(tarball: string): Promise<{ code: number; output: string }> {
+  const args = [
+    '--profile',
+    'node16',
+    '--ignore-rules',
+    'cjs-resolves-to-esm',
+    '--format',
+    'ascii',
+  ];
+  return execFileAsync(process.execPath, [ATTW, tarball, ...args], { timeout: 120_000 }).then(
+    ({ stdout }) => ({ code: 0, output: stdout }),
+    (error: unknown) => {
+      const {
+        code,
+        stdout = '',
+        stderr = '',
+      } = error as { code?: unknown; stdout?: string; stderr?: string };
+      return { code: typeof code === 'number' ? code : 1, output: stdout + stderr };
+    },
+  );
+}
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'readme-examples-'));
-  for (const pkg of packages) {
-    const tarball = packFromCleanCopy(pkg, join(work, 'tarballs'));
-    tarball.catch(() => undefined); // reported by the tests of that package
-    tarballs.set(pkg.dir, tarball);
-  }
+  for (const pkg of packages) tarballs.set(pkg.dir, packFromCleanCopy(pkg, join(work, 'tarballs')));
   for (const version of versions) nodes.set(version, fetchNode(version));
+  const checkLimit = limiter(2);
+  for (const pkg of packages) {
+    const check = tarballs
+      .get(pkg.dir)!
+      .then((tarball) => checkLimit(() => areTheTypesWrong(tarball)));
+    check.catch(() => undefined); // reported by the tests of that package
+    typesChecks.set(pkg.dir, check);
+  }
+  const limit = limiter(4);
+  for (const version of versions) {
+    for (const pkg of packages) {
+      const project = limit(async () =>
+        createBlankProject({
+          dir: join(work, version, pkg.dir),
+          node: await nodes.get(version)!,
+          pkg,
+          tarball: await tarballs.get(pkg.dir)!,
+          blocks: pkg.blocks,
+          catalog: catalog(),
+          siblings: await siblingTarballs(pkg.manifest.dependencies),
+        }),
+      );
+      project.catch(() => undefined); // reported by the tests of that package
+      projects.set(`${version}/${pkg.dir}`, project);
+    }
+  }
   await Promise.allSettled([...tarballs.values(), ...nodes.values()]);
 }, 600_000);
 
@@ -90,40 +163,59 @@ async function problemsOf(project: BlankProject, block: ReadmeBlock): Promise<st
   return problems;
 }
 
-describe.each(versions)('on Node %s', (version) => {
-  const projects = new Map<string, Promise<BlankProject>>();
+describe.each(packages.map((pkg) => [pkg.dir, pkg] as const))(
+  'the tarball of packages/%s',
+  (_dir, pkg) => {
+    it('is built by its prepack script from a copy without dist/, and holds every file its manifest names', async () => {
+      expect(pkg.manifest.scripts['prepack']).toBe('pnpm run build');
+      const files = await tarballFiles(await tarballs.get(pkg.dir)!);
+      expect(missingExportTargets(pkg.manifest, files)).toEqual([]);
+      expect(files).toContain('dist/index.js');
+    });
 
-  beforeAll(async () => {
-    const node = await nodes.get(version)!;
-    for (const pkg of packages) {
-      const project = tarballs.get(pkg.dir)!.then(async (tarball) =>
-        createBlankProject({
-          dir: join(work, version, pkg.dir),
-          node,
-          pkg,
-          tarball,
-          blocks: pkg.blocks,
-          catalog: catalog(),
-          siblings: await siblingTarballs(pkg.manifest.dependencies),
-        }),
+    it('passes publint --strict and are-the-types-wrong', async () => {
+      const tarball = await tarballs.get(pkg.dir)!;
+      const data = await readFile(tarball);
+      const { messages, pkg: manifest } = await publint({
+        pack: { tarball: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) },
+        strict: true,
+      });
+      expect(messages.map((message) => formatMessage(message, manifest) ?? message.code)).toEqual(
+        [],
       );
-      project.catch(() => undefined); // reported by the tests of that package
-      projects.set(pkg.dir, project);
-    }
-    await Promise.allSettled(projects.values());
+      const attw = await typesChecks.get(pkg.dir)!;
+      expect(attw.code, attw.output).toBe(0);
+    });
+  },
+);
+
+describe('the tarball check', () => {
+  it('finds dist/ missing from a package packed without its prepack script', async () => {
+    const shutdown = packages.find((pkg) => pkg.dir === 'shutdown')!;
+    const tarball = await packFromCleanCopy(shutdown, join(work, 'without-prepack'), {
+      withoutPrepack: true,
+    });
+    const missing = missingExportTargets(shutdown.manifest, await tarballFiles(tarball));
+    expect(missing).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts']));
+  });
+});
+
+describe.each(versions)('on Node %s', (version) => {
+  beforeAll(async () => {
+    await Promise.allSettled(packages.map((pkg) => projects.get(`${version}/${pkg.dir}`)!));
   }, 600_000);
 
-  describe.each(packages)('packages/$dir', (pkg) => {
+  describe.each(packages.map((pkg) => [pkg.dir, pkg] as const))('packages/%s', (_dir, pkg) => {
     it.each(pkg.blocks.map((block) => [block.line, block.marker.kind, block] as const))(
       'README block at line %i (%s) type-checks and runs as written, from the packed tarball',
       async (_line, _kind, block) => {
-        const project = await projects.get(pkg.dir)!;
+        const project = await projects.get(`${version}/${pkg.dir}`)!;
         expect(await problemsOf(project, block)).toEqual([]);
       },
     );
 
     it('loads with require() in a blank CommonJS project, which type-checks a use of it', async () => {
-      const project = await projects.get(pkg.dir)!;
+      const project = await projects.get(`${version}/${pkg.dir}`)!;
       expect(project.cjsErrors, 'tsc (module nodenext) on cjs/use.cts').toEqual([]);
       const run = await runCommonJsUse(project);
       expect(run.problem, run.output).toBeUndefined();
@@ -185,6 +277,7 @@ console.log('never listens');
       tarball: await tarballs.get('shutdown')!,
       blocks,
       catalog: catalog(),
+      siblings: await siblingTarballs(shutdown.manifest.dependencies),
     });
   }, 600_000);
 

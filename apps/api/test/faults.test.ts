@@ -125,7 +125,9 @@ describe('faults: a dependency stops under the running app', () => {
     // Logged as an outage, never as a bug: no 500, no "Internal Server Error".
     const requestLines = app.logs.filter((line) => line.message.startsWith('POST /v1/orders'));
     expect(requestLines.length).toBeGreaterThan(0);
-    expect(requestLines.filter((line) => line['status'] !== 503)).toEqual([]);
+    const statusOf = (line: Record<string, unknown>) =>
+      line['http.response.status_code'] ?? line['status'];
+    expect(requestLines.filter((line) => statusOf(line) !== 503)).toEqual([]);
     expect(JSON.stringify(app.logs)).not.toContain('Internal Server Error');
     expect((await app.stop()).code).toBe(0);
   });

@@ -120,8 +120,9 @@ describe('graceful shutdown of the built app under keep-alive load', () => {
       'shutdown hook "database"',
       'shutdown phase "hooks"',
       'shutdown complete',
-      'shutdown hook "telemetry"',
+      // Finals, last-in-first-out: the log flush first, so the last lines reach OTLP too.
       'shutdown hook "logger"',
+      'shutdown hook "telemetry"',
     ];
     const messages = running.logs.map((l) => l.message);
     const positions = steps.map((step) => messages.findIndex((m) => m.startsWith(step)));

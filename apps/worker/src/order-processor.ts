@@ -55,7 +55,11 @@ export function jobContextFields(
   job: OrderJobLike,
   data?: Partial<OrderJobData>,
 ): JobContextFields {
-  const fields: JobContextFields = { job_id: job.id ?? '(unknown)', queue: job.queueName };
+  const fields: JobContextFields = {
+    job_id: job.id ?? '(unknown)',
+    queue: job.queueName,
+    system: 'bullmq',
+  };
   if (data?.request_id !== undefined) fields.request_id = data.request_id;
   return fields;
 }

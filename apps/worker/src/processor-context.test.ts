@@ -69,14 +69,14 @@ describe('a job continues the API request: trace and request id', () => {
       .split('\n')
       .filter((l) => l !== '')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    const jobLines = lines.filter((l) => l.job_id === 'o-ctx');
+    const jobLines = lines.filter((l) => l['messaging.message.id'] === 'o-ctx');
     expect(jobLines.map((l) => l.message)).toEqual([
       'order confirmation started',
       'order confirmed',
     ]);
     for (const line of jobLines) {
       expect(line).toMatchObject({
-        queue: 'orders',
+        'messaging.destination.name': 'orders',
         request_id: 'req-from-api',
         trace_id: traceId,
         span_id: jobSpan.spanContext().spanId,

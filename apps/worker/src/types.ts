@@ -10,6 +10,8 @@ export interface LoggerLike {
 export interface JobContextFields {
   job_id: string;
   queue: string;
+  /** Written as `messaging.system` on every line of the job. */
+  system?: string;
   request_id?: string;
 }
 

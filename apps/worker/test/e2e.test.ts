@@ -190,8 +190,11 @@ describe('end to end: built API + two workers on Redis and PostgreSQL', () => {
     const confirmedLines = all.filter((l) => l.message === 'order confirmed');
     expect(confirmedLines.length).toBeGreaterThan(0);
     for (const line of confirmedLines) {
-      const i = ids.indexOf(String(line.job_id));
-      expect(line).toMatchObject({ queue: 'orders', request_id: `e2e-req-${i}` });
+      const i = ids.indexOf(String(line['messaging.message.id']));
+      expect(line).toMatchObject({
+        'messaging.destination.name': 'orders',
+        request_id: `e2e-req-${i}`,
+      });
     }
     // The SIGTERMed worker logged a clean shutdown; nobody logged a failed job.
     expect(a.lines.some((l) => l.exitCode === 0)).toBe(true);

@@ -142,7 +142,7 @@ describe('Redis stopped for five seconds under a running worker (SQLite file dat
       (l) => l.level === 'error' && l.job_id === 'poison-outage',
     );
     expect(line.message).toMatch(/job poison-outage failed permanently/);
-    expect(line).toMatchObject({ queue: 'orders' });
+    expect(line).toMatchObject({ 'messaging.destination.name': 'orders' });
     expect((await getJson(`${admin}/readyz`)).status).toBe(200);
   });
 

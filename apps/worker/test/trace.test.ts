@@ -80,19 +80,19 @@ describe('trace continuity across the built API and worker (shared SQLite file, 
     const { id } = (await response.json()) as { id: string };
 
     const confirmed = await worker.waitForLine(
-      (l) => l.message === 'order confirmed' && l.job_id === id,
+      (l) => l.message === 'order confirmed' && l['messaging.message.id'] === id,
     );
     // The API's lines for the request carry the trace id of its server span.
     const apiLine = await api.waitForLine((l) => l.request_id === requestId && 'trace_id' in l);
     expect(apiLine.trace_id).toBe(traceId);
     // The worker's lines for the job: same trace, the API's request id, and the job's own span.
     expect(confirmed).toMatchObject({
-      job_id: id,
-      queue: 'orders',
+      'messaging.message.id': id,
+      'messaging.destination.name': 'orders',
       request_id: requestId,
       trace_id: traceId,
     });
-    const jobLines = worker.lines.filter((l) => l.job_id === id);
+    const jobLines = worker.lines.filter((l) => l['messaging.message.id'] === id);
     expect(jobLines.every((l) => l.trace_id === traceId && l.request_id === requestId)).toBe(true);
     expect(apiLine.span_id).not.toBe(confirmed.span_id);
 

@@ -7,9 +7,13 @@ export type LogFields = Readonly<Record<string, unknown>>;
  * they are; `adaptLogger` finds out once which argument order the logger takes.
  */
 export interface LoggerLike {
+  /** A failure someone must look at. */
   error(message: string, fields?: LogFields): void;
+  /** Something unexpected that was handled. */
   warn(message: string, fields?: LogFields): void;
+  /** A normal event worth a line. */
   info(message: string, fields?: LogFields): void;
+  /** Detail for whoever is debugging. */
   debug(message: string, fields?: LogFields): void;
 }
 

@@ -3,6 +3,7 @@ import { expressRouteTemplate, UNMATCHED_ROUTE } from './route.js';
 
 /** The part of an OpenTelemetry span the lifecycle hands on; @opentelemetry/api's `Span` fits. */
 export interface SpanLike {
+  /** The ids and flags of the span (`traceFlags & 1`: sampled). */
   spanContext(): { readonly traceId: string; readonly spanId: string; readonly traceFlags: number };
 }
 
@@ -28,7 +29,9 @@ export interface FinishedRequest {
   readonly span: SpanLike | undefined;
   /** What the middleware running the lifecycle captured for its own observers (the logger's request context). */
   readonly context: unknown;
+  /** The request, for what the record does not carry (headers, socket). */
   readonly req: IncomingMessage;
+  /** The response, for what the record does not carry (headers). */
   readonly res: ServerResponse;
 }
 
@@ -42,7 +45,9 @@ export interface RequestObserver {
   requestFinished(request: FinishedRequest): void;
 }
 
+/** Options of `createRequestLifecycle`. */
 export interface RequestLifecycleOptions {
+  /** Who is told about each request, in this order. */
   readonly observers: readonly RequestObserver[];
   /** Returns the route template; default `expressRouteTemplate`. */
   readonly getRoute?:
@@ -53,6 +58,7 @@ export interface RequestLifecycleOptions {
   readonly activeSpan?: (() => SpanLike | undefined) | undefined;
 }
 
+/** What `createRequestLifecycle` returns: the one call a middleware makes per request. */
 export interface RequestLifecycle {
   /** Starts observing one request: one clock reading and one `close` listener serve every observer. */
   observe(req: IncomingMessage, res: ServerResponse, context?: unknown): void;

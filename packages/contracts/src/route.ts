@@ -20,7 +20,7 @@ interface AppLike {
 
 interface RequestWithRoute {
   baseUrl?: unknown;
-  route?: { path?: unknown } | undefined;
+  route?: unknown;
   app?: AppLike;
 }
 

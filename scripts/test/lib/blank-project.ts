@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,7 +16,7 @@ export const EXAMPLE_SERVICES = {
 
 export const EXAMPLE_TIMEOUTS = {
   /** A plain example must exit by itself within this. */
-  runMs: 30_000,
+  runMs: 20_000,
   /** A server example must listen (and answer its ready URL) within this. */
   listenMs: 30_000,
   /** …and exit after the signal within this. */
@@ -107,8 +108,21 @@ function typesPackageOf(name: string): string {
   return `@types/${name.startsWith('@') ? name.slice(1).replace('/', '__') : name}`;
 }
 
-function shipsTypes(dir: string, name: string): boolean {
-  const root = join(dir, 'node_modules', name);
+/** Whether the repository's own copy of `name` ships types; undefined when it has none. */
+function shipsTypesInRepo(pkg: WorkspacePackage, name: string): boolean | undefined {
+  for (const from of [join(pkg.root, 'package.json'), join(repoRoot, 'package.json')]) {
+    try {
+      const manifest = createRequire(from).resolve(`${name}/package.json`);
+      return shipsTypes(dirname(manifest));
+    } catch {
+      // not installed there, or its exports hide package.json
+    }
+  }
+  return undefined;
+}
+
+/** Whether the package installed in `root` has its own declarations. */
+function shipsTypes(root: string): boolean {
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
     types?: string;
     typings?: string;
@@ -263,9 +277,13 @@ const COMPILER_OPTIONS = {
   strict: true,
   skipLibCheck: true,
   types: ['node'],
+  moduleDetection: 'force',
   outDir: 'out',
   rootDir: '.',
 };
+
+/** The CommonJS project's one file (its folder's package.json says "type": "commonjs"). */
+const CJS_USE = join('cjs', 'use.cts');
 
 /**
  * A blank ESM project with the packed package and what its README's examples import, installed by
@@ -295,54 +313,52 @@ export async function createBlankProject(options: BlankProjectOptions): Promise<
         throw new Error(`${pkg.name} depends on ${name}, which was not packed`);
       return sibling;
     });
-  await npmInstall(dir, node, [tarball, ...siblings, ...specs, nodeTypes]);
-  const untyped = specs
-    .map((spec) => spec.replace(/(?<=.)@[^@]*$/, ''))
-    .filter((name) => !shipsTypes(dir, name))
-    .map((name) => {
-      const types = typesPackageOf(name);
-      const range = options.catalog[types];
-      return range === undefined ? types : `${types}@${range}`;
-    });
+  // @types packages are known before the install when the repository has the library itself.
+  const names = specs.map((spec) => spec.replace(/(?<=.)@[^@]*$/, ''));
+  const typesFor = (name: string) => {
+    const types = typesPackageOf(name);
+    const range = options.catalog[types];
+    return range === undefined ? types : `${types}@${range}`;
+  };
+  const known = names.filter((name) => shipsTypesInRepo(pkg, name) === false).map(typesFor);
+  await npmInstall(dir, node, [tarball, ...siblings, ...specs, nodeTypes, ...known]);
+  const untyped = names
+    .filter(
+      (name) =>
+        shipsTypesInRepo(pkg, name) === undefined && !shipsTypes(join(dir, 'node_modules', name)),
+    )
+    .map(typesFor);
   if (untyped.length > 0) await npmInstall(dir, node, untyped);
 
   for (const block of blocks) {
     await mkdir(dirname(join(dir, block.file)), { recursive: true });
     await writeFile(join(dir, block.file), block.code);
   }
+  const esmExports = await esmExportsOf(dir, node, entryPoints(pkg));
+  await writeFile(join(dir, CJS_USE), commonJsUse(pkg, esmExports));
+  // One program for both sides: each file's module format follows its nearest package.json
+  // (and .cts is always CommonJS), as Node decides it.
   await writeFile(
     join(dir, 'tsconfig.json'),
     JSON.stringify(
       {
-        compilerOptions: {
-          ...COMPILER_OPTIONS,
-          allowJs: true,
-          checkJs: true,
-          moduleDetection: 'force',
-        },
-        files: blocks.map((block) => block.file),
+        compilerOptions: { ...COMPILER_OPTIONS, allowJs: true, checkJs: true },
+        files: [...blocks.map((block) => block.file), CJS_USE],
       },
       null,
       2,
     ),
   );
-  const esmExports = await esmExportsOf(dir, node, entryPoints(pkg));
-  await writeFile(join(dir, 'cjs', 'use.cts'), commonJsUse(pkg, esmExports));
-  await writeFile(
-    join(dir, 'cjs', 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: COMPILER_OPTIONS, files: ['use.cts'] }, null, 2),
-  );
-  const [esmErrors, cjsErrors] = await Promise.all([
-    blocks.length > 0 ? typecheck(dir, node) : Promise.resolve(new Map<string, string[]>()),
-    typecheck(join(dir, 'cjs'), node),
-  ]);
+  const errors = await typecheck(dir, node);
+  const cjsErrors = errors.get(CJS_USE) ?? [];
+  errors.delete(CJS_USE);
   return {
     ...options,
-    installed: [...specs, nodeTypes, ...untyped],
+    installed: [...specs, nodeTypes, ...known, ...untyped],
     foreignImports: foreign,
-    esmErrors,
+    esmErrors: errors,
     esmExports,
-    cjsErrors: [...cjsErrors.values()].flat(),
+    cjsErrors,
   };
 }
 
@@ -451,7 +467,10 @@ export async function runExample(
   const child = start(project, compiledPath(block.file), block.marker.env);
   try {
     if (block.marker.kind === 'server') {
-      const ports = [...block.code.matchAll(/\.listen\(\s*(\d+)\s*[,)]/g)].map((m) => Number(m[1]));
+      // Literal ports only; 0 asks for any free port.
+      const ports = [...block.code.matchAll(/\.listen\(\s*(\d+)\s*[,)]/g)]
+        .map((m) => Number(m[1]))
+        .filter((port) => port > 0);
       const deadline = Date.now() + timeouts.listenMs;
       for (;;) {
         if (child.hasExited()) {
@@ -510,11 +529,11 @@ export async function runExample(
   }
 }
 
-/** Runs `cjs/out/use.cjs`; resolves to the export names it saw through require(). */
+/** Runs `out/cjs/use.cjs`; resolves to the export names it saw through require(). */
 export async function runCommonJsUse(
   project: BlankProject,
 ): Promise<ExampleRun & { names: unknown }> {
-  const child = start(project, join('cjs', 'out', 'use.cjs'), {});
+  const child = start(project, join('out', 'cjs', 'use.cjs'), {});
   try {
     const exit = await within(child.exited, EXAMPLE_TIMEOUTS.runMs);
     const output = child.output();

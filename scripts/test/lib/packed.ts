@@ -44,6 +44,8 @@ export interface WorkspacePackage {
     readonly name: string;
     readonly version: string;
     readonly exports: Record<string, unknown>;
+    readonly main?: string;
+    readonly types?: string;
     readonly dependencies?: Record<string, string>;
     readonly peerDependencies?: Record<string, string>;
     readonly devDependencies?: Record<string, string>;
@@ -75,65 +77,82 @@ export function catalog(): Record<string, string> {
 const NOT_COPIED = new Set(['dist', 'node_modules', '.turbo', 'test-results.json']);
 
 /**
- * Packs a package the way a fresh clone would: a copy of its sources without `dist/`, in a scratch
- * workspace that borrows the repository's installed dependencies, packed with `pnpm pack`, so only
- * its `prepack` script can put `dist/` into the tarball. The working tree is never written to.
- * Resolves to the tarball's path in `destination`.
+ * Runs `task` in a copy of a package's sources without `dist/`, inside a scratch workspace that
+ * borrows the repository's installed dependencies (and its scripts/ folder), the way a fresh clone
+ * looks before a build. The working tree is never written to; the copy is removed afterwards.
  */
-export async function packFromCleanCopy(
+export async function inCleanCopy<T>(
   pkg: WorkspacePackage,
-  destination: string,
-): Promise<string> {
-  const scratch = await mkdtemp(join(tmpdir(), `pack-${pkg.dir}-`));
+  task: (copy: string) => Promise<T>,
+): Promise<T> {
+  const scratch = await mkdtemp(join(tmpdir(), `clean-${pkg.dir}-`));
   try {
-    return await packCopy(pkg, scratch, destination);
+    const copy = join(scratch, 'packages', pkg.dir);
+    await mkdir(copy, { recursive: true });
+    for (const entry of await readdir(pkg.root)) {
+      if (NOT_COPIED.has(entry)) continue;
+      await cp(join(pkg.root, entry), join(copy, entry), { recursive: true });
+    }
+    if (existsSync(join(pkg.root, 'node_modules'))) {
+      await symlink(join(pkg.root, 'node_modules'), join(copy, 'node_modules'));
+    }
+    await symlink(join(repoRoot, 'node_modules'), join(scratch, 'node_modules'));
+    await symlink(join(repoRoot, 'scripts'), join(scratch, 'scripts'));
+    await cp(join(repoRoot, 'tsconfig.base.json'), join(scratch, 'tsconfig.base.json'));
+    // `workspace:` ranges resolve against the other workspaces' manifests.
+    for (const group of ['packages', 'tooling']) {
+      for (const other of readdirSync(join(repoRoot, group))) {
+        const manifest = join(repoRoot, group, other, 'package.json');
+        if ((group === 'packages' && other === pkg.dir) || !existsSync(manifest)) continue;
+        await mkdir(join(scratch, group, other), { recursive: true });
+        await cp(manifest, join(scratch, group, other, 'package.json'));
+      }
+    }
+    await writeFile(join(scratch, 'package.json'), '{ "name": "scratch", "private": true }\n');
+    // The repository's catalog, so `catalog:` ranges are written into packed manifests as usual.
+    const workspace = parse(readRepoFile('pnpm-workspace.yaml')) as Record<string, unknown>;
+    await writeFile(
+      join(scratch, 'pnpm-workspace.yaml'),
+      stringify({ ...workspace, packages: ['packages/*', 'tooling/*'] }),
+    );
+    if (existsSync(join(copy, 'dist'))) throw new Error(`${copy} has a dist/ already`);
+    return await task(copy);
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
 }
 
-async function packCopy(
+/**
+ * Packs a package the way a fresh clone would: `pnpm pack` in a clean copy (see inCleanCopy), so
+ * only its `prepack` script can put `dist/` into the tarball. Resolves to the tarball's path in
+ * `destination`.
+ */
+export async function packFromCleanCopy(
   pkg: WorkspacePackage,
-  scratch: string,
   destination: string,
+  options: { readonly withoutPrepack?: boolean } = {},
 ): Promise<string> {
-  const copy = join(scratch, 'packages', pkg.dir);
-  await mkdir(copy, { recursive: true });
-  for (const entry of await readdir(pkg.root)) {
-    if (NOT_COPIED.has(entry)) continue;
-    await cp(join(pkg.root, entry), join(copy, entry), { recursive: true });
-  }
-  if (existsSync(join(pkg.root, 'node_modules'))) {
-    await symlink(join(pkg.root, 'node_modules'), join(copy, 'node_modules'));
-  }
-  await symlink(join(repoRoot, 'node_modules'), join(scratch, 'node_modules'));
-  await cp(join(repoRoot, 'tsconfig.base.json'), join(scratch, 'tsconfig.base.json'));
-  // `workspace:` ranges (devDependencies on the test kit) resolve against these manifests.
-  for (const other of readdirSync(join(repoRoot, 'tooling'))) {
-    const manifest = join(repoRoot, 'tooling', other, 'package.json');
-    if (!existsSync(manifest)) continue;
-    await mkdir(join(scratch, 'tooling', other), { recursive: true });
-    await cp(manifest, join(scratch, 'tooling', other, 'package.json'));
-  }
-  await writeFile(join(scratch, 'package.json'), '{ "name": "scratch", "private": true }\n');
-  // The repository's catalog, so `catalog:` ranges are written into the packed manifest as usual.
-  const workspace = parse(readRepoFile('pnpm-workspace.yaml')) as Record<string, unknown>;
-  await writeFile(
-    join(scratch, 'pnpm-workspace.yaml'),
-    stringify({ ...workspace, packages: ['packages/*', 'tooling/*'] }),
-  );
-  await mkdir(destination, { recursive: true });
-  const { stdout } = await execFileAsync('pnpm', ['pack', '--pack-destination', destination], {
-    cwd: copy,
-    timeout: 180_000,
+  return inCleanCopy(pkg, async (copy) => {
+    if (options.withoutPrepack === true) {
+      const manifest = JSON.parse(readFileSync(join(copy, 'package.json'), 'utf8')) as {
+        scripts: Record<string, string>;
+      };
+      delete manifest.scripts['prepack'];
+      await writeFile(join(copy, 'package.json'), JSON.stringify(manifest, null, 2));
+    }
+    await mkdir(destination, { recursive: true });
+    const { stdout } = await execFileAsync('pnpm', ['pack', '--pack-destination', destination], {
+      cwd: copy,
+      timeout: 180_000,
+    });
+    const tarball = stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.trim())
+      .find((line) => line.endsWith('.tgz'));
+    if (tarball === undefined) throw new Error(`pnpm pack printed no tarball:\n${stdout}`);
+    return tarball.startsWith('/') ? tarball : join(destination, tarball);
   });
-  const tarball = stdout
-    .trim()
-    .split('\n')
-    .map((line) => line.trim())
-    .find((line) => line.endsWith('.tgz'));
-  if (tarball === undefined) throw new Error(`pnpm pack printed no tarball:\n${stdout}`);
-  return tarball.startsWith('/') ? tarball : join(destination, tarball);
 }
 
 /** The files of a tarball, without the leading `package/`. */
@@ -143,4 +162,20 @@ export async function tarballFiles(tarball: string): Promise<string[]> {
     .trim()
     .split('\n')
     .map((line) => line.replace(/^package\//, ''));
+}
+
+/** Files the manifest points at (`exports` targets, `main`, `types`) that the tarball lacks. */
+export function missingExportTargets(
+  manifest: WorkspacePackage['manifest'],
+  files: readonly string[],
+): string[] {
+  const targets = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') targets.add(value.replace(/^\.\//, ''));
+    else if (typeof value === 'object' && value !== null) Object.values(value).forEach(visit);
+  };
+  visit(manifest.exports);
+  visit(manifest.main);
+  visit(manifest.types);
+  return [...targets].filter((target) => !files.includes(target)).sort();
 }
