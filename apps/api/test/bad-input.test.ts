@@ -273,13 +273,11 @@ describe('bad input: each gets the right problem response and nothing is written
 
   it('reads an order whose stored items were corrupted by hand (the worker fails it) instead of answering 500', async () => {
     const created = await call(`${app.url}/v1/orders`, { method: 'POST', json: ORDER });
-    await db('orders')
-      .where({ id: created.body.id })
-      .update({
-        items: '{not json',
-        status: 'failed',
-        failure_reason: 'order has unreadable items',
-      });
+    await db('orders').where({ id: created.body.id }).update({
+      items: '{not json',
+      status: 'failed',
+      failure_reason: 'order has unreadable items',
+    });
     const read = await call(`${app.url}/v1/orders/${created.body.id}`);
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({

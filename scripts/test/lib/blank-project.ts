@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { connect } from 'node:net';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -444,6 +445,18 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'
   }
 }
 
+/** Whether something on this machine accepts TCP connections on `port`. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 async function answers(url: string): Promise<boolean> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
@@ -464,13 +477,21 @@ export async function runExample(
   block: ReadmeBlock,
   timeouts: Readonly<Record<keyof typeof EXAMPLE_TIMEOUTS, number>> = EXAMPLE_TIMEOUTS,
 ): Promise<ExampleRun> {
+  // Literal ports only; 0 asks for any free port.
+  const ports = [...block.code.matchAll(/\.listen\(\s*(\d+)\s*[,)]/g)]
+    .map((m) => Number(m[1]))
+    .filter((port) => port > 0);
+  for (const port of ports) {
+    if (await accepts(port)) {
+      return {
+        problem: `port ${port}, which the example listens on as written, is already in use on this machine (stop what listens there)`,
+        output: '',
+      };
+    }
+  }
   const child = start(project, compiledPath(block.file), block.marker.env);
   try {
     if (block.marker.kind === 'server') {
-      // Literal ports only; 0 asks for any free port.
-      const ports = [...block.code.matchAll(/\.listen\(\s*(\d+)\s*[,)]/g)]
-        .map((m) => Number(m[1]))
-        .filter((port) => port > 0);
       const deadline = Date.now() + timeouts.listenMs;
       for (;;) {
         if (child.hasExited()) {
