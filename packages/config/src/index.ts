@@ -5,7 +5,7 @@ export { ConfigError, formatConfigProblems, isConfigError } from './config-error
 export { ConfigSchemaError } from './schema-error.js';
 export { exitOnConfigError, EX_CONFIG } from './exit-on-config-error.js';
 export { redactConfig } from './redact-config.js';
-export { maskUrlCredentials, REDACTED } from './redact.js';
+export { maskUrlCredentials } from './redact.js';
 export { envNameFor } from './env-name.js';
 export { parseDuration } from './duration.js';
 export { TIMER_MAX_MS } from './bounds.js';

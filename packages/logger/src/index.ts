@@ -1,5 +1,5 @@
 export { createLogger } from './logger.js';
-export type { Logger, LogFields } from './logger.js';
+export type { Logger } from './logger.js';
 export { DEFAULTS } from './options.js';
 export type { LoggerOptions, LogFormat } from './options.js';
 export type { Level } from './levels.js';
@@ -14,7 +14,7 @@ export { logLevelHandler, LOG_LEVEL_HANDLER_DEFAULTS } from './log-level-handler
 export type { LogLevelHandlerOptions } from './log-level-handler.js';
 export type { LogTransport } from './transport-sink.js';
 export type { Middleware } from './http-types.js';
-export { DEFAULT_REDACT_KEYS, REDACTED } from './redact.js';
+export { DEFAULT_REDACT_KEYS } from './redact.js';
 export { LoggerError } from './errors.js';
 export type { LoggerErrorCode } from './errors.js';
 export { winstonTransport } from './winston-transport.js';
