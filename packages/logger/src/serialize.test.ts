@@ -128,3 +128,27 @@ describe('Serializer', () => {
     expect(json(hostile)).toBe('[Unserializable: getter exploded]');
   });
 });
+
+describe('string quoting', () => {
+  it('writes exactly what JSON.stringify writes, on both sides of the fast path', () => {
+    const serializer = new Serializer(new Redactor());
+    const samples = [
+      '',
+      'GET /v1/items/:id 200',
+      'say "hi"',
+      'back\\slash',
+      'tab\there',
+      'line\nbreak',
+      '\u0000\u001f\u007f',
+      'ünïcödé',
+      '\ud800 lone surrogate',
+      '😀 emoji',
+      'x'.repeat(64),
+      'x'.repeat(65) + '"',
+    ];
+    for (const sample of samples) {
+      expect(serializer.string(sample), sample).toBe(JSON.stringify(sample));
+      expect(JSON.parse(serializer.string(sample))).toBe(sample);
+    }
+  });
+});

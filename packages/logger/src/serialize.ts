@@ -1,6 +1,22 @@
 import { REDACTED, type Redactor } from './redact.js';
 
 const MAX_DEPTH = 10;
+/** Strings up to this length are scanned for characters JSON escapes; most have none. */
+const FAST_QUOTE_MAX_CHARS = 64;
+
+/**
+ * `JSON.stringify(text)`, without its call for the short printable-ASCII strings most fields are
+ * (methods, routes, paths, ids): those are quoted as they are.
+ */
+function quote(text: string): string {
+  if (text.length > FAST_QUOTE_MAX_CHARS) return JSON.stringify(text);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // Control characters, `"`, `\\` and anything beyond ASCII (lone surrogates) take the full path.
+    if (code < 32 || code === 34 || code === 92 || code > 126) return JSON.stringify(text);
+  }
+  return '"' + text + '"';
+}
 
 /**
  * Builds JSON text directly (no intermediate objects): redacts sensitive keys at any depth, masks
@@ -21,7 +37,7 @@ export class Serializer {
 
   /** A JSON string literal for a string, with secrets masked. */
   string(value: string): string {
-    return JSON.stringify(this.#redactor.maskString(value));
+    return quote(this.#redactor.maskString(value));
   }
 
   /** `,"key":value` for every own enumerable member, skipping keys in `skip`. */

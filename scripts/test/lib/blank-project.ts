@@ -225,11 +225,19 @@ async function typecheck(cwd: string, node: NodeBuild): Promise<Map<string, stri
   return errors;
 }
 
+/**
+ * Preloads for `node --import`, for ESM and CommonJS apps alike: they await the SDK's start before
+ * the app's first module loads (top-level await), so `import()`/`require()` from app code is not
+ * how they are used, and `require()` of them is refused by Node by design (ERR_REQUIRE_ASYNC_MODULE).
+ */
+const IMPORT_ONLY_ENTRIES = new Set(['@shipshape/telemetry/register']);
+
 /** Entry points with code: `@shipshape/health`, `@shipshape/health/checks`, … */
 function entryPoints(pkg: WorkspacePackage): string[] {
   return Object.entries(pkg.manifest.exports)
     .filter(([, target]) => typeof target === 'object' && target !== null)
-    .map(([subpath]) => (subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`));
+    .map(([subpath]) => (subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`))
+    .filter((entry) => !IMPORT_ONLY_ENTRIES.has(entry));
 }
 
 async function esmExportsOf(dir: string, node: NodeBuild, entries: readonly string[]) {
