@@ -8,7 +8,7 @@ import {
 } from '@shipshape/contracts';
 import { ContextStore, currentStore } from './context.js';
 import type { Middleware } from './http-types.js';
-import { capturedWriter } from './logger.js';
+import { capturedWriter, prebuiltWriter, type LogFields } from './logger.js';
 import { Redactor } from './redact.js';
 
 /** Options of `accessLog`. */
@@ -18,6 +18,21 @@ export interface AccessLogOptions {
   /** Query parameter names whose values are replaced, added to the shared secret keys. */
   readonly redactQuery?: readonly string[] | undefined;
 }
+
+/** The fields of an access line, in order (the README's table). */
+const ACCESS_LOG_FIELDS: readonly string[] = [
+  'http.request.method',
+  'http.request.method_original',
+  'http.route',
+  'http.response.status_code',
+  'url.path',
+  'url.query',
+  'http.server.request.duration',
+  'http.response.body.size',
+  'user_agent.original',
+  'client.address',
+  'error.type',
+];
 
 export const ACCESS_LOG_DEFAULTS = {
   exclude: ['/livez', '/readyz', '/startupz', '/healthz', '/metrics'] as readonly (
@@ -48,6 +63,8 @@ export function accessLog(logger: LoggerLike, options: AccessLogOptions = {}): A
   }
   const redactor = new Redactor(options.redactQuery ?? ACCESS_LOG_DEFAULTS.redactQuery);
   const write = capturedWriter(logger);
+  // This package's logger takes the line's fields as JSON built here, in the README's order.
+  const prebuilt = prebuiltWriter(logger, ACCESS_LOG_FIELDS);
 
   const observer: RequestObserver = {
     observes(path) {
@@ -56,37 +73,60 @@ export function accessLog(logger: LoggerLike, options: AccessLogOptions = {}): A
       return true;
     },
     requestFinished(request: FinishedRequest) {
-      const { res, statusCode } = request;
+      const { res, statusCode, method, route } = request;
       const queryAt = request.url.indexOf('?');
       const declared = Number(res.getHeader('content-length'));
       const userAgent = request.req.headers['user-agent'];
+      const methodOriginal = method === '_OTHER' ? request.methodOriginal : undefined;
+      const query =
+        queryAt === -1 ? undefined : redactor.maskString(request.url.slice(queryAt)).slice(1);
+      const duration = Math.round(request.durationSeconds * 1e6) / 1e6;
+      const bodySize = Number.isFinite(declared) && declared >= 0 ? declared : undefined;
+      const agent = typeof userAgent === 'string' ? userAgent : undefined;
+      const client = request.req.socket.remoteAddress;
+      const errorType =
+        statusCode >= 500 ? String(statusCode) : request.aborted ? 'aborted' : undefined;
       // One shape for every line (absent values are undefined, which no output writes).
-      const fields = {
-        'http.request.method': request.method,
-        'http.request.method_original':
-          request.method === '_OTHER' ? request.methodOriginal : undefined,
-        'http.route': request.route,
+      const fields = (): LogFields => ({
+        'http.request.method': method,
+        'http.request.method_original': methodOriginal,
+        'http.route': route,
         'http.response.status_code': statusCode,
         'url.path': request.path,
-        'url.query':
-          queryAt === -1 ? undefined : redactor.maskString(request.url.slice(queryAt)).slice(1),
-        'http.server.request.duration': Math.round(request.durationSeconds * 1e6) / 1e6,
-        'http.response.body.size':
-          Number.isFinite(declared) && declared >= 0 ? declared : undefined,
-        'user_agent.original': typeof userAgent === 'string' ? userAgent : undefined,
-        'client.address': request.req.socket.remoteAddress,
-        'error.type':
-          statusCode >= 500 ? String(statusCode) : request.aborted ? 'aborted' : undefined,
-      };
+        'url.query': query,
+        'http.server.request.duration': duration,
+        'http.response.body.size': bodySize,
+        'user_agent.original': agent,
+        'client.address': client,
+        'error.type': errorType,
+      });
       const store =
         request.context instanceof ContextStore ? request.context : responseIdStore(res);
-      write(
-        statusCode >= 500 ? 'error' : 'info',
-        `${request.methodOriginal} ${request.route} ${String(statusCode)}`,
-        fields,
-        store,
-        request.span as Span | undefined,
-      );
+      const level = statusCode >= 500 ? 'error' : 'info';
+      const message = `${request.methodOriginal} ${route} ${String(statusCode)}`;
+      const span = request.span as Span | undefined;
+      if (prebuilt === undefined) {
+        write(level, message, fields(), store, span);
+        return;
+      }
+      const quote = prebuilt.string;
+      let json = ',"http.request.method":' + quote(method);
+      if (methodOriginal !== undefined)
+        json += ',"http.request.method_original":' + quote(methodOriginal);
+      json +=
+        ',"http.route":' +
+        quote(route) +
+        ',"http.response.status_code":' +
+        String(statusCode) +
+        ',"url.path":' +
+        quote(request.path);
+      if (query !== undefined) json += ',"url.query":' + quote(query);
+      json += ',"http.server.request.duration":' + String(duration);
+      if (bodySize !== undefined) json += ',"http.response.body.size":' + String(bodySize);
+      if (agent !== undefined) json += ',"user_agent.original":' + quote(agent);
+      if (client !== undefined) json += ',"client.address":' + quote(client);
+      if (errorType !== undefined) json += ',"error.type":' + quote(errorType);
+      prebuilt.write(level, message, json, fields, store, span);
     },
   };
   const lifecycle = createRequestLifecycle({

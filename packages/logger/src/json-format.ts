@@ -33,20 +33,9 @@ export class JsonFormatter implements LineFormatter {
   ): string {
     const traceJson = this.#trace.fragment(span);
     const keys = bindings.keys;
-    let contextJson = '';
-    if (store !== undefined) {
-      const context = store.fields;
-      for (const key in context) {
-        if (keys.has(key) || (traceJson !== '' && isTraceKey(key))) {
-          return this.#layered(level, message, bindings, fields, store, span);
-        }
-      }
-      if (store.cacheOwner !== this) {
-        store.cacheOwner = this;
-        store.cacheJson = this.#serializer.members(context);
-      }
-      contextJson = store.cacheJson;
-    }
+    const contextJson = this.#contextJson(keys, store, traceJson);
+    if (contextJson === undefined)
+      return this.#layered(level, message, bindings, fields, store, span);
     let fieldsJson = '';
     if (fields !== undefined) {
       for (const key in fields) {
@@ -69,6 +58,62 @@ export class JsonFormatter implements LineFormatter {
       fieldsJson +
       '}\n'
     );
+  }
+
+  /**
+   * A line whose call fields are already JSON (`fieldsJson`, `,"key":value…`): what the access
+   * log writes. The caller guarantees its keys repeat neither the bindings nor the trace ids; when
+   * the context repeats one of `fieldKeys` or a binding, the line is built from `fields()` instead.
+   */
+  formatPrebuilt(
+    level: Level,
+    message: string,
+    bindings: Bindings,
+    fieldKeys: ReadonlySet<string>,
+    fieldsJson: string,
+    fields: () => Readonly<Record<string, unknown>>,
+    store: ContextStore | undefined,
+    span: Span | undefined,
+  ): string {
+    const traceJson = this.#trace.fragment(span);
+    let contextJson = this.#contextJson(bindings.keys, store, traceJson);
+    if (contextJson !== undefined && store !== undefined) {
+      for (const key in store.fields) {
+        if (fieldKeys.has(key)) {
+          contextJson = undefined;
+          break;
+        }
+      }
+    }
+    if (contextJson === undefined)
+      return this.#layered(level, message, bindings, fields(), store, span);
+    return (
+      this.#start(level, message) +
+      bindings.headJson +
+      contextJson +
+      traceJson +
+      bindings.restJson +
+      fieldsJson +
+      '}\n'
+    );
+  }
+
+  /** The context's members (cached on the store), or undefined when a key repeats a binding or trace id. */
+  #contextJson(
+    keys: ReadonlySet<string>,
+    store: ContextStore | undefined,
+    traceJson: string,
+  ): string | undefined {
+    if (store === undefined) return '';
+    const context = store.fields;
+    for (const key in context) {
+      if (keys.has(key) || (traceJson !== '' && isTraceKey(key))) return undefined;
+    }
+    if (store.cacheOwner !== this) {
+      store.cacheOwner = this;
+      store.cacheJson = this.#serializer.members(context);
+    }
+    return store.cacheJson;
   }
 
   #start(level: Level, message: string): string {
@@ -121,6 +166,6 @@ export class JsonFormatter implements LineFormatter {
   }
 }
 
-function isTraceKey(key: string): boolean {
+export function isTraceKey(key: string): boolean {
   return key === 'trace_id' || key === 'span_id';
 }

@@ -4,7 +4,7 @@ import { childBindings, rootBindings, type Bindings } from './bindings.js';
 import { currentStore, type ContextStore } from './context.js';
 import type { Destination } from './destination.js';
 import type { LineFormatter } from './format.js';
-import { JsonFormatter } from './json-format.js';
+import { isTraceKey, JsonFormatter } from './json-format.js';
 import { LevelControl, type LevelSnapshot, type SetLevelOptions } from './level-control.js';
 import { assertLevel, LEVEL_VALUES, type Level } from './levels.js';
 import { resolveOptions, type LoggerOptions, type ResolvedLoggerOptions } from './options.js';
@@ -54,6 +54,26 @@ interface Core {
 
 /** @internal Lets accessLog write a line with the context captured when the request started. */
 export const kLogCaptured = Symbol('shipshape.logger.logCaptured');
+/** @internal Lets accessLog write lines whose field keys never change from pre-built JSON. */
+export const kPrebuilt = Symbol('shipshape.logger.prebuilt');
+
+/**
+ * @internal Writes lines whose call fields are always (a subset of) the same keys, from JSON the
+ * caller builds with `string()`: no per-key checks, lookups or dispatch on the hot path.
+ */
+export interface PrebuiltWriter {
+  /** A string field's value as this logger writes it: secrets masked, JSON-quoted. */
+  readonly string: (value: string) => string;
+  /** `fields()` is called only when the line cannot use `fieldsJson` (a context key repeats one). */
+  write(
+    level: Level,
+    message: string,
+    fieldsJson: string,
+    fields: () => LogFields,
+    store: ContextStore | undefined,
+    span: Span | undefined,
+  ): void;
+}
 
 class LoggerImpl implements Logger {
   readonly #core: Core;
@@ -95,6 +115,45 @@ class LoggerImpl implements Logger {
   ): void {
     if (this.#currentThreshold() >= LEVEL_VALUES[level])
       this.#write(level, message, fields, store, span);
+  }
+
+  [kPrebuilt](keys: readonly string[]): PrebuiltWriter | undefined {
+    const core = this.#core;
+    const bindings = this.#bindings;
+    const formatter = core.jsonFormatter;
+    // The pretty format builds lines from objects; a key this logger redacts, binds or owns takes
+    // the general path, which handles each of those.
+    if (core.formatter !== formatter || !(formatter instanceof JsonFormatter)) return undefined;
+    for (const key of keys) {
+      if (bindings.keys.has(key) || isTraceKey(key) || core.serializer.redactor.isSensitiveKey(key))
+        return undefined;
+    }
+    const fieldKeys: ReadonlySet<string> = new Set(keys);
+    return {
+      string: (value) => core.serializer.string(value),
+      write: (level, message, fieldsJson, fields, store, span) => {
+        if (this.#currentThreshold() < LEVEL_VALUES[level]) return;
+        let line: string;
+        try {
+          line = formatter.formatPrebuilt(
+            level,
+            message,
+            bindings,
+            fieldKeys,
+            fieldsJson,
+            fields,
+            store,
+            span,
+          );
+        } catch {
+          this.#write(level, message, fields(), store, span);
+          return;
+        }
+        core.destination?.write(line);
+        const transports = core.transports;
+        if (transports !== undefined && transports.accepts(level)) transports.write(line, level);
+      },
+    };
   }
 
   child(fields: LogFields): Logger {
@@ -254,6 +313,14 @@ export type CapturedWriter = (
   store: ContextStore | undefined,
   span: Span | undefined,
 ) => void;
+
+/** @internal The pre-built-fields writer of `logger` for `keys`, when it is this package's and can use one. */
+export function prebuiltWriter(
+  logger: LoggerLike,
+  keys: readonly string[],
+): PrebuiltWriter | undefined {
+  return logger instanceof LoggerImpl ? logger[kPrebuilt](keys) : undefined;
+}
 
 /**
  * @internal A writer for `logger`: this package's loggers take the captured context as it is;

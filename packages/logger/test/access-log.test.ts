@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { FinishedRequest } from '@shipshape/contracts';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { accessLog, createLogger, requestContext } from '../src/index.js';
+import { accessLog, createLogger, requestContext, runWithContext } from '../src/index.js';
 import { Capture } from './helpers.js';
 import { listen } from './server.js';
 
@@ -322,5 +322,85 @@ describe('accessLog as an observer of requestContext', () => {
     } finally {
       await consoleServer.close();
     }
+  });
+});
+
+describe('accessLog with this package’s logger: the pre-built line and its general path', () => {
+  async function lineFrom(
+    logger: ReturnType<typeof createLogger>,
+    out: Capture,
+    before?: express.RequestHandler,
+  ): Promise<Record<string, unknown>> {
+    const app = express();
+    if (before !== undefined) app.use(before);
+    app.use(requestContext({ observers: [accessLog(logger)] }));
+    app.get('/items/:id', (_req, res) => res.json({ ok: true }));
+    const itemServer = await listen(createServer(app));
+    try {
+      await fetch(`${itemServer.url}/items/9?page=2`, {
+        headers: { 'x-request-id': 'pre-1', 'user-agent': 'probe/2' },
+      }).then((r) => r.arrayBuffer());
+      await vi.waitFor(async () => {
+        await logger.flush();
+        expect(out.lines()).toHaveLength(1);
+      });
+      return out.lines()[0]!;
+    } finally {
+      await itemServer.close();
+    }
+  }
+
+  it('writes the fields in the README’s order, after the context', async () => {
+    const out = new Capture();
+    const line = await lineFrom(createLogger({ service: 'api', destination: out }), out);
+    expect(Object.keys(line)).toEqual([
+      'timestamp',
+      'level',
+      'message',
+      'service',
+      'version',
+      'commit',
+      'request_id',
+      'http.request.method',
+      'http.route',
+      'http.response.status_code',
+      'url.path',
+      'url.query',
+      'http.server.request.duration',
+      'http.response.body.size',
+      'user_agent.original',
+      'client.address',
+    ]);
+    expect(line).toMatchObject({ 'url.query': 'page=2', 'user_agent.original': 'probe/2' });
+  });
+
+  it('redacts a field the logger is told to redact', async () => {
+    const out = new Capture();
+    const logger = createLogger({ service: 'api', destination: out, redact: ['client.address'] });
+    const line = await lineFrom(logger, out);
+    expect(line).toMatchObject({ 'client.address': '[REDACTED]', 'http.route': '/items/:id' });
+  });
+
+  it('lets the line’s own fields win over a child’s bindings and the context', async () => {
+    const out = new Capture();
+    const child = createLogger({ service: 'api', destination: out }).child({
+      'http.route': 'bound',
+      module: 'http',
+    });
+    const bound = await lineFrom(child, out);
+    expect(bound).toMatchObject({ 'http.route': '/items/:id', module: 'http' });
+    expect(JSON.stringify(bound).match(/"http\.route"/g)).toHaveLength(1);
+
+    const again = new Capture();
+    const logger = createLogger({ service: 'api', destination: again });
+    const fromContext = await lineFrom(logger, again, (_req, _res, next) => {
+      runWithContext({ 'url.path': 'from-context', tenant: 't1' }, next);
+    });
+    expect(fromContext).toMatchObject({
+      'url.path': '/items/9',
+      tenant: 't1',
+      request_id: 'pre-1',
+    });
+    expect(JSON.stringify(fromContext).match(/"url\.path"/g)).toHaveLength(1);
   });
 });
