@@ -457,12 +457,29 @@ describe('a real Prometheus scraping the running apps', () => {
     );
   }, 240_000);
 
-  it('worker back: the killed worker’s jobs are recovered as stalled; JobsStalled fires', async () => {
+  it('worker back: the killed worker’s jobs are recovered as stalled and the poison order fails; JobsStalled and OrdersFailed fire', async () => {
     await stack.start('worker');
-    await expectAlertFires('JobsStalled', { namespace: NAMESPACE });
-    // Open defect found by this test: the order whose items were corrupted with psql is not ended
-    // `failed` here (OrdersFailed never fires within 120 s), although the worker's unit and
-    // black-box tests of the same path pass. OrdersFailed stays covered by its promtool unit test.
+    // The poison order is first in line, so the restarted worker fails it before Prometheus first
+    // scrapes it: its orders_failed_total series starts at 1, which only the rule's new-series
+    // clause can see (rules.yaml, OrdersFailed).
+    await Promise.all([
+      expectAlertFires('JobsStalled', { namespace: NAMESPACE }),
+      expectAlertFires('OrdersFailed', { namespace: NAMESPACE, reason: 'items_invalid' }),
+    ]);
+    // The order is failed for good, with its reason, in the database and as its client sees it.
+    expect(
+      await psql("SELECT status || ' ' || failure_reason FROM orders WHERE id = :'id';", {
+        id: poisonOrderId,
+      }),
+    ).toMatch(/^failed .*not valid JSON/);
+    const seen = await fetch(`${stack.apiUrl}/v1/orders/${poisonOrderId}`);
+    expect(seen.status).toBe(200);
+    expect(await seen.json()).toMatchObject({
+      id: poisonOrderId,
+      status: 'failed',
+      items: [],
+      failure_reason: expect.stringMatching(/not valid JSON/) as unknown,
+    });
     await expectCoverage('worker back');
   }, 180_000);
 
