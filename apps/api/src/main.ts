@@ -158,7 +158,8 @@ await shutdown.startup(async () => {
     repository,
     shutdownSignal: shutdown.signal,
     bodyLimitBytes: config.server.bodyLimit,
-    middleware: [requestContext(), accessLog(logger), metrics.httpMiddleware()],
+    // One context, clock, route resolution and close listener for the access log and RED metrics.
+    middleware: [requestContext({ observers: [accessLog(logger), metrics.httpMiddleware()] })],
     enqueueConfirmation: (order, context) =>
       inProducerSpan(QUEUE_NAME, order.id, () =>
         orderQueue.enqueueConfirmation({
