@@ -5,7 +5,7 @@ import { ACCESS_LOG_DEFAULTS } from './access-log.js';
 import { LOG_LEVEL_HANDLER_DEFAULTS } from './log-level-handler.js';
 import { DEFAULTS } from './options.js';
 import { INLINE_OBJECT_CHARS } from './pretty-format.js';
-import { MAX_QUEUED_LINES } from './transport-sink.js';
+import { MAX_QUEUED_LINES, MAX_QUEUED_LINES_HARD, STALLED_AFTER_MS } from './transport-sink.js';
 import { DEFAULT_REDACT_KEYS } from './redact.js';
 import { REQUEST_CONTEXT_DEFAULTS } from './request-context.js';
 
@@ -39,7 +39,9 @@ describe('README agrees with the code', () => {
       expect(readme).toContain(`\`${name}\` — default \`${value}\``);
     }
     expect(readme.replace(/\s+/g, ' ')).toContain(
-      `a queue of at most ${MAX_QUEUED_LINES.toLocaleString('en')} lines`,
+      `beyond ${MAX_QUEUED_LINES.toLocaleString('en')} waiting lines, lines for that transport are ` +
+        `dropped (and counted) while it has not called back for ${STALLED_AFTER_MS.toLocaleString('en')} ms, ` +
+        `and beyond ${MAX_QUEUED_LINES_HARD.toLocaleString('en')} waiting lines in any case`,
     );
     expect(readme.replace(/\s+/g, ' ')).toContain(
       `objects whose JSON is over ${INLINE_OBJECT_CHARS} characters`,

@@ -41,8 +41,16 @@ export const MESSAGE = Symbol.for('message');
 /** Carried on every info so a transport's `logged` event can be matched to its line. */
 const SEQ = Symbol('shipshape.seq');
 
-/** Lines that may wait for a transport that has not called back; beyond this they are dropped. */
+/**
+ * Lines that may wait for a transport before a stall is suspected: beyond this, lines are dropped
+ * while the transport has not called back for `STALLED_AFTER_MS` (a slow transport that keeps
+ * calling back loses nothing to a burst).
+ */
 export const MAX_QUEUED_LINES = 100_000;
+/** A transport that has not called back for this long, with a full queue, is taken as stalled. */
+export const STALLED_AFTER_MS = 1_000;
+/** Lines that may wait for a transport in any case: beyond this they are dropped. */
+export const MAX_QUEUED_LINES_HARD = 1_000_000;
 const POLL_MS = 2;
 
 export type Info = Record<PropertyKey, unknown>;
@@ -118,6 +126,8 @@ export class TransportSink {
   #pumping = false;
   #inFlight = 0;
   #lastSeq = 0;
+  /** When the transport last called back, or was handed a line while idle. */
+  #progressAt = 0;
   readonly #needCallback = new Set<number>();
   readonly #needReport = new Set<number>();
   /** winston's contract is to emit `logged`; cleared once the transport is seen not to. */
@@ -178,10 +188,17 @@ export class TransportSink {
       this.#logOne(line.info, line.seq);
       return;
     }
-    if (this.#queued() >= MAX_QUEUED_LINES) {
+    const queued = this.#queued();
+    if (
+      queued >= MAX_QUEUED_LINES &&
+      (queued >= MAX_QUEUED_LINES_HARD || performance.now() - this.#progressAt >= STALLED_AFTER_MS)
+    ) {
       this.#lost++;
       this.#fail(
-        `has not called back for ${MAX_QUEUED_LINES} lines; further lines are dropped until it does`,
+        queued >= MAX_QUEUED_LINES_HARD
+          ? `is ${MAX_QUEUED_LINES_HARD} lines behind; further lines are dropped until it catches up`
+          : `has not called back for ${STALLED_AFTER_MS} ms with ${MAX_QUEUED_LINES} lines waiting; ` +
+              'further lines are dropped until it does',
         undefined,
       );
       return;
@@ -229,7 +246,7 @@ export class TransportSink {
       if (typeof transformed !== 'object' || transformed === null) return; // the format filtered it out
       given = transformed as Info;
     }
-    this.#inFlight++;
+    if (this.#inFlight++ === 0) this.#progressAt = performance.now();
     this.#needCallback.add(seq);
     if (this.#expectReports) this.#needReport.add(seq);
     let called = false as boolean; // set by `done`, which may run inside `log`
@@ -237,6 +254,7 @@ export class TransportSink {
       if (called) return;
       called = true;
       this.#inFlight--;
+      this.#progressAt = performance.now();
       this.#needCallback.delete(seq);
       if (error !== undefined && error !== null && error !== false) {
         this.#needReport.delete(seq);

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import winston from 'winston';
 import DailyRotateFile from 'winston-daily-rotate-file';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, runWithContext, type Logger, type LogTransport } from '../src/index.js';
+import { MAX_QUEUED_LINES, STALLED_AFTER_MS } from '../src/transport-sink.js';
 import { Capture } from './helpers.js';
 import { listen } from './server.js';
 
@@ -184,6 +186,74 @@ describe('winston transports as destinations', () => {
     expect(lines.filter((line) => line.message === 'to nowhere')).toHaveLength(20);
     await logger.close();
   });
+
+  it('a burst far beyond the queue reaches a slow transport that keeps calling back: nothing is lost', async () => {
+    // A hundred lines per turn of the event loop: the queue grows past its first limit.
+    const seen: number[] = [];
+    const slow = Object.assign(new EventEmitter(), {
+      log(info: Record<PropertyKey, unknown>, next: () => void) {
+        const done = () => {
+          seen.push(info.i as number);
+          next();
+          slow.emit('logged', info);
+        };
+        if (seen.length % 100 === 99) setImmediate(done);
+        else done();
+      },
+      end() {
+        slow.emit('finish');
+      },
+    });
+    const out = new Capture();
+    const logger = createLogger({
+      service: 'api',
+      destination: out,
+      transports: [slow as unknown as LogTransport],
+      flushTimeoutMs: 30_000,
+    });
+    const lines = MAX_QUEUED_LINES + 30_000;
+    let mostBehind = 0;
+    for (let i = 0; i < lines; i++) {
+      logger.info('burst', { i });
+      if (i % 5_000 === 4_999) {
+        mostBehind = Math.max(mostBehind, i + 1 - seen.length);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    expect(mostBehind).toBeGreaterThan(MAX_QUEUED_LINES);
+    await logger.flush();
+    expect(seen).toHaveLength(lines);
+    expect(seen[lines - 1]).toBe(lines - 1);
+    expect(out.lines().filter((line) => line.transport !== undefined)).toEqual([]);
+    await logger.close();
+  }, 60_000);
+
+  it('a transport that stopped calling back is taken as stalled once its queue is full: later lines are dropped and reported once', async () => {
+    const stuck = Object.assign(new EventEmitter(), { log() {} });
+    const out = new Capture();
+    const logger = createLogger({
+      service: 'api',
+      destination: out,
+      transports: [stuck as unknown as LogTransport],
+      flushTimeoutMs: 100,
+    });
+    logger.info('handed over, never called back');
+    for (let i = 0; i < MAX_QUEUED_LINES + 10; i++) logger.info('waits', { i });
+    // Full, but not yet stalled for long enough: nothing dropped, nothing reported.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(out.lines().filter((line) => line.transport !== undefined)).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, STALLED_AFTER_MS + 50));
+    for (let i = 0; i < 5; i++) logger.info('dropped', { i });
+    await new Promise((resolve) => setImmediate(resolve));
+    const reports = out.lines().filter((line) => line.transport !== undefined);
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({
+      level: 'error',
+      message: expect.stringContaining(`has not called back for ${STALLED_AFTER_MS} ms`),
+    });
+    await expect(logger.flush()).rejects.toMatchObject({ code: 'LOGGER_DESTINATION_FAILED' });
+    await logger.close().catch(() => undefined);
+  }, 30_000);
 
   it('a transport whose format throws is reported once and never throws at the caller', async () => {
     const out = new Capture();
