@@ -1,5 +1,6 @@
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { LOGGER_SHAPES, loggerCaseName, WINSTON_CASE } from './logger-shapes.js';
 import { median, type CaseResult } from './rounds.js';
 
 /** One bar: a contender's median, and its lowest and highest round. */
@@ -85,12 +86,27 @@ export function chartsFor(results: readonly CaseResult[]): Chart[] {
       spec: barChart('HTTP: requests per second', 'req/s', bars(http, 'requests_per_second')),
     });
   }
-  const logger = byCase.get('logger');
-  if (logger !== undefined) {
+  const shapes = LOGGER_SHAPES.flatMap((shape) => {
+    const result = byCase.get(loggerCaseName(shape));
+    return result === undefined ? [] : bars(result, 'lines_per_second', shape);
+  });
+  if (shapes.length > 0) {
     charts.push({
       file: 'logger.svg',
-      title: 'Logger: lines per second',
-      spec: barChart('Logger: lines per second', 'lines/s', bars(logger, 'lines_per_second')),
+      title: 'Logger: lines per second by call shape, shipshape and pino (sync, async)',
+      spec: barChart('Logger: lines per second by call shape', 'lines/s', shapes),
+    });
+  }
+  const winston = byCase.get(WINSTON_CASE);
+  if (winston !== undefined) {
+    charts.push({
+      file: 'logger-winston.svg',
+      title: 'Logger with a winston File transport: lines per second',
+      spec: barChart(
+        'Logger with a winston File transport: lines per second',
+        'lines/s',
+        bars(winston, 'lines_per_second'),
+      ),
     });
   }
   const orders = results.filter((result) => result.case.startsWith('orders-'));

@@ -2,6 +2,13 @@ import type { NodeBinary } from './compare-node.js';
 import type { Machine } from './machine.js';
 import type { LoadCheck } from './quiet.js';
 import { withSpread } from './format.js';
+import {
+  LOGGER_SHAPES,
+  loggerCaseName,
+  PINO_CONTENDERS,
+  SHAPE_LABELS,
+  WINSTON_CASE,
+} from './logger-shapes.js';
 import { nodeComparison, nodeComparisonHeading } from './node-report.js';
 import { ratio, type CaseResult } from './rounds.js';
 import type { TargetVerdict } from './targets.js';
@@ -20,11 +27,18 @@ export interface RunInfo {
   readonly nodes?: { readonly own: NodeBinary; readonly other: NodeBinary } | undefined;
 }
 
-/** The ratio to the baseline in each round (rounds are paired: same round, same machine state). */
-export function roundRatios(result: CaseResult, contender: string): number[] {
+/**
+ * The ratio to the baseline (or to `against`) in each round (rounds are paired: same round, same
+ * machine state).
+ */
+export function roundRatios(
+  result: CaseResult,
+  contender: string,
+  against = result.baseline,
+): number[] {
   const { metric } = result.ratioOf;
   const mine = result.samples[contender]?.[metric] ?? [];
-  const theirs = result.samples[result.baseline]?.[metric] ?? [];
+  const theirs = result.samples[against]?.[metric] ?? [];
   return mine.map((value, index) => value / (theirs[index] ?? Number.NaN));
 }
 
@@ -47,6 +61,52 @@ export function caseTable(result: CaseResult): string {
     `${withSpread(roundRatios(result, contender), ratio(result, contender))} ×`,
   ]);
   return [header, header.map(() => '---'), ...rows]
+    .map((cells) => `| ${cells.join(' | ')} |`)
+    .join('\n');
+}
+
+/**
+ * The logger's call-shape table: a row per call shape (and the winston transport), shipshape's
+ * lines/s beside each contender's, and shipshape's ratio to each (per round in brackets); '' when no
+ * logger case ran.
+ */
+export function loggerShapeTable(results: readonly CaseResult[]): string {
+  const byCase = new Map(results.map((result) => [result.case, result]));
+  const rows = [
+    ...LOGGER_SHAPES.map((shape) => ({
+      label: `${shape}: ${SHAPE_LABELS[shape]}`,
+      result: byCase.get(loggerCaseName(shape)),
+    })),
+    { label: 'winston File transport', result: byCase.get(WINSTON_CASE) },
+  ].filter((row) => row.result !== undefined);
+  if (rows.length === 0) return '';
+  const metric = 'lines_per_second';
+  const against = [...PINO_CONTENDERS, 'winston'];
+  const header = [
+    'call shape',
+    ...['shipshape', ...against].map((contender) => `${contender} (lines/s)`),
+    ...against.map((contender) => `shipshape ÷ ${contender}`),
+  ];
+  const body = rows.map(({ label, result }) => {
+    const ran = (contender: string) => result?.medians[contender]?.[metric] !== undefined;
+    return [
+      label,
+      ...['shipshape', ...against].map((contender) =>
+        result !== undefined && ran(contender)
+          ? withSpread(
+              result.samples[contender]?.[metric] ?? [],
+              result.medians[contender]?.[metric] ?? NaN,
+            )
+          : '–',
+      ),
+      ...against.map((contender) =>
+        result !== undefined && ran(contender) && ran('shipshape')
+          ? `${withSpread(roundRatios(result, 'shipshape', contender), ratio(result, 'shipshape', contender))} ×`
+          : '–',
+      ),
+    ];
+  });
+  return [header, header.map(() => '---'), ...body]
     .map((cells) => `| ${cells.join(' | ')} |`)
     .join('\n');
 }
@@ -132,6 +192,7 @@ export function markdownReport(
     '',
     targetsTable(verdicts),
     '',
+    ...loggerSection(results),
     ...nodeSection(results, run),
     '## Charts',
     '',
@@ -147,4 +208,22 @@ function nodeSection(results: readonly CaseResult[], run: RunInfo): string[] {
   if (run.nodes === undefined) return [];
   const table = nodeComparison(results, run.nodes);
   return table === '' ? [] : [`## ${nodeComparisonHeading(run.nodes)}`, '', table, ''];
+}
+
+/** `## Logger call shapes` and its table, when a logger case ran. */
+function loggerSection(results: readonly CaseResult[]): string[] {
+  const table = loggerShapeTable(results);
+  if (table === '') return [];
+  return [
+    '## Logger call shapes',
+    '',
+    'Lines per second of each call shape (the `logger-*` cases below): shipshape against pino with ' +
+      'a synchronous and with an asynchronous destination, and, with a winston File transport, ' +
+      'against plain winston with the same transport. The target is met only when shipshape is at ' +
+      'least 1.0 × every contender of its row. Ratios are taken per round; with more than one ' +
+      'round, the lowest–highest round is in brackets.',
+    '',
+    table,
+    '',
+  ];
 }

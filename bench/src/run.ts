@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { httpCase } from './cases/http.js';
-import { loggerCase } from './cases/logger.js';
+import { loggerCases } from './cases/logger.js';
 import { metricsCases } from './cases/metrics.js';
 import { ordersCases } from './cases/orders.js';
 import { shutdownCase } from './cases/shutdown.js';
@@ -26,7 +26,7 @@ import { markdownReport } from './report.js';
 
 const CASES: Record<string, (options: BenchOptions) => Promise<CaseResult | CaseResult[]>> = {
   http: httpCase,
-  logger: loggerCase,
+  logger: loggerCases,
   metrics: metricsCases,
   shutdown: shutdownCase,
   worker: workerCase,

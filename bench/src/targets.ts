@@ -1,3 +1,10 @@
+import {
+  LOGGER_SHAPES,
+  loggerCaseName,
+  PINO_CONTENDERS,
+  SHAPE_LABELS,
+  WINSTON_CASE,
+} from './logger-shapes.js';
 import type { CaseResult } from './rounds.js';
 
 export interface TargetVerdict {
@@ -62,40 +69,7 @@ export function judgeTargets(results: Results): TargetVerdict[] {
       `${fixed(us('shipshape') - us('bare'), 1)} µs`,
     );
   }
-  if (results.has('logger')) {
-    const m = (c: string, k: string) => median(results, 'logger', c, k);
-    judge(
-      'logger ≥ 1.0 × pino lines/s',
-      m('shipshape', 'lines_per_second') / m('pino', 'lines_per_second'),
-      1,
-      'least',
-      `${fixed(m('shipshape', 'lines_per_second') / m('pino', 'lines_per_second'))} ×`,
-    );
-    judge(
-      'logger peak RSS ≤ 1.5 × pino',
-      m('shipshape', 'peak_rss_mb') / m('pino', 'peak_rss_mb'),
-      1.5,
-      'most',
-      `${fixed(m('shipshape', 'peak_rss_mb') / m('pino', 'peak_rss_mb'))} ×`,
-    );
-    const delivered = Math.min(
-      ...(results.get('logger')?.samples['shipshape']?.['delivered_percent'] ?? [Number.NaN]),
-    );
-    judge(
-      'logger delivers every line',
-      delivered,
-      100,
-      'least',
-      `${fixed(delivered, 3)} % (worst round)`,
-    );
-    judge(
-      'a call below the level ≤ 1 % of an emitted line',
-      m('shipshape', 'disabled_vs_emitted_percent'),
-      1,
-      'most',
-      `${fixed(m('shipshape', 'disabled_vs_emitted_percent'), 3)} %`,
-    );
-  }
+  judgeLogger(results, verdicts);
   const blockLimits: Record<string, number> = { '10k': 20, '50k': 25 };
   for (const size of ['1k', '10k', '50k']) {
     const name = `metrics-${size}`;
@@ -182,4 +156,76 @@ export function judgeTargets(results: Results): TargetVerdict[] {
     }
   }
   return verdicts;
+}
+
+/**
+ * The logger's targets, per call shape: lines/s at least pino's and peak RSS at most 1.5 × pino's,
+ * each against both pino set-ups (met only when met against both), every line delivered, and a call
+ * below the level at most 1 % of an emitted line; then the winston transport against plain winston.
+ * A case that ran without a figure is judged not met, never left out.
+ */
+function judgeLogger(results: Results, verdicts: TargetVerdict[]): void {
+  const strict = (target: string, value: number, met: boolean, measured: string) =>
+    verdicts.push({ target, measured, met: Number.isFinite(value) && met });
+  const deliveredWorst = (name: string) =>
+    Math.min(...(results.get(name)?.samples['shipshape']?.['delivered_percent'] ?? [Number.NaN]));
+  for (const shape of LOGGER_SHAPES) {
+    const name = loggerCaseName(shape);
+    if (!results.has(name)) continue;
+    const m = (c: string, k: string) => median(results, name, c, k);
+    const against = (metric: string) =>
+      PINO_CONTENDERS.map((pino) => ({
+        pino: pino.replace('pino-', ''),
+        ratio: m('shipshape', metric) / m(pino, metric),
+      }));
+    const shown = (ratios: readonly { pino: string; ratio: number }[]) =>
+      ratios.map(({ pino, ratio }) => `${fixed(ratio)} × ${pino}`).join(', ');
+    const speed = against('lines_per_second');
+    const slowest = Math.min(...speed.map(({ ratio }) => ratio));
+    strict(
+      `logger, ${SHAPE_LABELS[shape]}: ≥ 1.0 × pino lines/s (sync and async)`,
+      slowest,
+      slowest >= 1,
+      shown(speed),
+    );
+    const rss = against('peak_rss_mb');
+    const largest = Math.max(...rss.map(({ ratio }) => ratio));
+    strict(
+      `logger, ${SHAPE_LABELS[shape]}: peak RSS ≤ 1.5 × pino (sync and async)`,
+      largest,
+      largest <= 1.5,
+      shown(rss),
+    );
+    const delivered = deliveredWorst(name);
+    strict(
+      `logger, ${SHAPE_LABELS[shape]}: delivers every line`,
+      delivered,
+      delivered >= 100,
+      `${fixed(delivered, 3)} % (worst round)`,
+    );
+    const disabled = m('shipshape', 'disabled_vs_emitted_percent');
+    strict(
+      `logger, ${SHAPE_LABELS[shape]}: a call below the level ≤ 1 % of an emitted line`,
+      disabled,
+      disabled <= 1,
+      `${fixed(disabled, 3)} %`,
+    );
+  }
+  if (results.has(WINSTON_CASE)) {
+    const m = (c: string) => median(results, WINSTON_CASE, c, 'lines_per_second');
+    const r = m('shipshape') / m('winston');
+    strict(
+      'shipshape + winston File transport ≥ 1.0 × plain winston lines/s',
+      r,
+      r >= 1,
+      `${fixed(r)} ×`,
+    );
+    const delivered = deliveredWorst(WINSTON_CASE);
+    strict(
+      'shipshape + winston File transport delivers every line',
+      delivered,
+      delivered >= 100,
+      `${fixed(delivered, 3)} % (worst round)`,
+    );
+  }
 }

@@ -1,14 +1,27 @@
 import { reported, startChild } from '../child.js';
-import { alternate, type CaseResult, type Contender } from '../rounds.js';
+import {
+  LOGGER_SHAPES,
+  loggerCaseName,
+  SHAPE_CONTENDERS,
+  WINSTON_CASE,
+  WINSTON_CONTENDERS,
+  type LoggerShape,
+} from '../logger-shapes.js';
+import { alternate, type CaseDescription, type CaseResult, type Contender } from '../rounds.js';
 import type { BenchOptions } from '../options.js';
 
-function contender(variant: string, lines: number, options: BenchOptions): Contender {
+function contender(
+  shape: LoggerShape | 'winston',
+  variant: string,
+  lines: number,
+  options: BenchOptions,
+): Contender {
   return {
     name: variant,
     async measure() {
       const child = startChild(
         'logger-throughput',
-        [variant, String(lines)],
+        [shape, variant, String(lines)],
         options.pinning.server,
       );
       const result = await child.ready;
@@ -26,24 +39,63 @@ function contender(variant: string, lines: number, options: BenchOptions): Conte
   };
 }
 
-export async function loggerCase(options: BenchOptions): Promise<CaseResult> {
+const units = {
+  delivered_percent: '%',
+  lines_per_second: 'lines/s',
+  peak_rss_mb: 'MB',
+  disabled_call_ns: 'ns',
+  disabled_vs_emitted_percent: '%',
+  bytes_per_line: 'B',
+};
+
+/** How each shape reaches the ids, per contender, for the case's description in RESULTS.md. */
+const HOW: Readonly<Record<LoggerShape, string>> = {
+  context:
+    'ids from context: shipshape reads request_id from runWithContext and trace_id/span_id from the active OpenTelemetry span; pino logs through a child bound once with the ids (its best case)',
+  fields:
+    'ids as call fields: one prebuilt object with the ids and the access fields, passed as is every call',
+  child: 'a child per request: `logger.child(ids).info(…)` for every line, on both',
+  'new-context':
+    'a new context per request: shipshape `runWithContext(ids, () => logger.info(…))` per line; pino `als.run(ids, () => logger.info(…))` per line with `mixin: () => als.getStore()`',
+};
+
+/**
+ * One case per call shape (shipshape, pino with a synchronous and with an asynchronous
+ * destination; the ratio column is against `pino-sync`, the call-shape table and the targets
+ * against both), and the winston case (a File transport under shipshape against plain winston).
+ */
+export async function loggerCases(options: BenchOptions): Promise<CaseResult[]> {
   const lines = options.smoke ? 20_000 : 200_000;
-  return alternate(
-    {
-      case: 'logger',
-      description: `${lines} JSON lines with request and trace fields to a file, flush included`,
-      baseline: 'pino',
+  const common = `${lines} JSON lines with a request id, trace ids and the access fields to a file, flush included`;
+  const results: CaseResult[] = [];
+  for (const shape of LOGGER_SHAPES) {
+    const description: CaseDescription = {
+      case: loggerCaseName(shape),
+      description: `${common}; ${HOW[shape]}; the ratio column is against pino-sync`,
+      baseline: 'pino-sync',
       ratioOf: { metric: 'lines_per_second', better: 'higher' },
-      units: {
-        delivered_percent: '%',
-        lines_per_second: 'lines/s',
-        peak_rss_mb: 'MB',
-        disabled_call_ns: 'ns',
-        disabled_vs_emitted_percent: '%',
-        bytes_per_line: 'B',
+      units,
+    };
+    results.push(
+      await alternate(
+        description,
+        SHAPE_CONTENDERS.map((variant) => contender(shape, variant, lines, options)),
+        options,
+      ),
+    );
+  }
+  results.push(
+    await alternate(
+      {
+        case: WINSTON_CASE,
+        description: `${common}; ids as call fields; shipshape with \`transports: [new winston.transports.File(…)]\` and no destination against plain winston (\`combine(timestamp(), json())\`) with the same transport`,
+        baseline: 'winston',
+        ratioOf: { metric: 'lines_per_second', better: 'higher' },
+        units,
       },
-    },
-    ['shipshape', 'winston', 'pino'].map((variant) => contender(variant, lines, options)),
-    options,
+      WINSTON_CONTENDERS.map((variant) => contender('winston', variant, lines, options)),
+      options,
+    ),
   );
+  return results;
 }

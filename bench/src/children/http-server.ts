@@ -10,6 +10,15 @@ import express, { type Express } from 'express';
 const variant = process.argv[2] ?? 'bare';
 const logFile = join(tmpdir(), `shipshape-bench-http-${variant}-${process.pid}.log`);
 
+/** The OpenTelemetry set-up shipshape's stacks and the hand-written ones run under alike. */
+async function openTelemetry(): Promise<void> {
+  const { context, trace } = await import('@opentelemetry/api');
+  const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
+  const { BasicTracerProvider } = await import('@opentelemetry/sdk-trace-base');
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  trace.setGlobalTracerProvider(new BasicTracerProvider());
+}
+
 async function instrument(app: Express): Promise<void> {
   switch (variant) {
     case 'bare':
@@ -17,28 +26,26 @@ async function instrument(app: Express): Promise<void> {
     case 'shipshape':
     case 'shipshape-logger':
     case 'shipshape-metrics': {
-      // The full stack, or one package's middleware alone to attribute the cost.
-      const { context, trace } = await import('@opentelemetry/api');
-      const { AsyncLocalStorageContextManager } =
-        await import('@opentelemetry/context-async-hooks');
-      const { BasicTracerProvider } = await import('@opentelemetry/sdk-trace-base');
-      context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-      trace.setGlobalTracerProvider(new BasicTracerProvider());
-      if (variant !== 'shipshape-metrics') {
-        const { createLogger, requestContext, accessLog } = await import('@shipshape/logger');
-        const logger = createLogger({
-          service: 'bench',
-          version: '1.0.0',
-          destination: { path: logFile },
-        });
-        app.use(requestContext());
-        app.use(accessLog(logger));
-      }
-      if (variant !== 'shipshape-logger') {
+      // The full stack composed as the READMEs and the API compose it (one lifecycle), or one
+      // package alone to attribute the cost.
+      await openTelemetry();
+      const red = async () => {
         const { createMetrics } = await import('@shipshape/metrics');
-        const metrics = createMetrics({ service: 'bench', version: '1.0.0' });
-        app.use(metrics.httpMiddleware());
+        return createMetrics({ service: 'bench', version: '1.0.0' }).httpMiddleware();
+      };
+      if (variant === 'shipshape-metrics') {
+        app.use(await red());
+        return;
       }
+      const { createLogger, requestContext, accessLog } = await import('@shipshape/logger');
+      const logger = createLogger({
+        service: 'bench',
+        version: '1.0.0',
+        destination: { path: logFile },
+      });
+      const observers =
+        variant === 'shipshape' ? [accessLog(logger), await red()] : [accessLog(logger)];
+      app.use(requestContext({ observers }));
       return;
     }
     case 'peer': {
@@ -61,6 +68,7 @@ async function instrument(app: Express): Promise<void> {
     }
     case 'handwritten-winston':
     case 'handwritten-pino': {
+      await openTelemetry();
       const requests = new AsyncLocalStorage<{ request_id: string }>();
       const { Histogram, Registry } = await import('prom-client');
       const registry = new Registry();
