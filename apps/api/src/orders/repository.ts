@@ -126,10 +126,11 @@ export function createOrdersRepository(
       };
       try {
         await withDatabase('inserting an order', () =>
-          db.transaction(async (trx) => {
-            await trx('orders').insert(row);
-            await outbox.insert(trx, { orderId: row.id, requestId, traceContext }, publishLeaseMs);
-          }),
+          outbox.insertWith(
+            db('orders').insert(row),
+            { orderId: row.id, requestId, traceContext },
+            publishLeaseMs,
+          ),
         );
       } catch (error) {
         // Two requests with the same key raced; the other one won. Answer as a retry would.

@@ -69,6 +69,46 @@ describe.each([
   });
   afterAll(() => backend.cleanup());
 
+  it('writes an order and its record together, or neither when the order cannot be written', async () => {
+    const [db] = backend.handles;
+    const store = createOutboxStore(db!, now);
+    const order = (id: string, key: string) => {
+      const at = new Date().toISOString();
+      return db!('orders').insert({
+        id,
+        status: 'pending',
+        customer_email: 'a@b.co',
+        items: '[{"sku":"A?","quantity":1}]',
+        total_cents: 0,
+        idempotency_key: key,
+        created_at: at,
+        updated_at: at,
+      });
+    };
+    const traceContext = { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' };
+    await store.insertWith(
+      order('with-1', 'key-with-1'),
+      { orderId: 'with-1', requestId: 'r-1', traceContext },
+      5_000,
+    );
+    const written = (await db!('order_outbox').where({ order_id: 'with-1' }).first()) as
+      Record<string, unknown> | undefined;
+    expect(written).toMatchObject({ order_id: 'with-1', request_id: 'r-1', attempts: 0 });
+    expect(Number(written?.available_at)).toBe(clock + 5_000);
+    expect(JSON.parse(String(written?.trace_context))).toEqual(traceContext);
+    expect(await db!('orders').where({ id: 'with-1' }).first()).toMatchObject({
+      items: '[{"sku":"A?","quantity":1}]',
+    });
+
+    // The same idempotency key again: the order's insert fails, and no record is left behind.
+    await expect(
+      store.insertWith(order('with-2', 'key-with-1'), { orderId: 'with-2' }, 5_000),
+    ).rejects.toThrow();
+    expect(await db!('orders').where({ id: 'with-2' })).toEqual([]);
+    expect(await db!('order_outbox').where({ order_id: 'with-2' })).toEqual([]);
+    await db!('order_outbox').where({ order_id: 'with-1' }).delete();
+  });
+
   it('never hands one record to two relays claiming at the same time, and leases what it hands out', async () => {
     const [db] = backend.handles;
     const ids = Array.from({ length: 60 }, (_, i) => `claim-${String(i).padStart(3, '0')}`);
