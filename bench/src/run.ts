@@ -1,10 +1,13 @@
 // pnpm bench [--rounds N] [--only http,logger,metrics,shutdown,worker,startup,orders] [--smoke]
 //            [--compare-node /usr/bin/node] [--postgres-url URL]
 //            [--max-load L] [--settle-s S] [--allow-busy] [--out DIR] [--render-only]
+// pnpm bench --instructions [--warmup-requests N] [--measured-requests N] [--repetitions N]
 // Runs the cases in alternating rounds on a quiet machine, writes the run to
 // <out>/results/latest.json and regenerates <out>/RESULTS.md and <out>/charts/*.svg in full.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+// With --instructions it counts the HTTP stacks' instructions per request under callgrind instead
+// (results/instructions.json), and regenerates RESULTS.md with them.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -19,7 +22,9 @@ import { nodeBinary, ownNode } from './compare-node.js';
 import { describeMachine, pinSelf, planPinning } from './machine.js';
 import type { BenchOptions } from './options.js';
 import { MachineBusyError, QuietMachine } from './quiet.js';
-import { writeResults, type RunRecord } from './results-file.js';
+import { INSTRUCTIONS_FILE, writeResults, type RunRecord } from './results-file.js';
+import { countInstructions } from './instructions.js';
+import { instructionsSection } from './instructions-report.js';
 import type { CaseResult } from './rounds.js';
 import { judgeTargets } from './targets.js';
 import { markdownReport } from './report.js';
@@ -47,6 +52,10 @@ const { values } = parseArgs({
     'allow-busy': { type: 'boolean', default: false },
     out: { type: 'string' },
     'render-only': { type: 'boolean', default: false },
+    instructions: { type: 'boolean', default: false },
+    'warmup-requests': { type: 'string' },
+    'measured-requests': { type: 'string' },
+    repetitions: { type: 'string' },
     'compare-node': { type: 'string' },
     'postgres-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432' },
   },
@@ -75,6 +84,30 @@ const recordFile = join(outDir, 'results/latest.json');
 if (values['render-only']) {
   const record = JSON.parse(readFileSync(recordFile, 'utf8')) as RunRecord;
   console.error(`bench: wrote ${await writeResults(outDir, record, analysisFile)}`);
+  process.exit(0);
+}
+
+if (values.instructions) {
+  // Instruction counts do not depend on the machine's load: no quiet check, both cores used.
+  const counted = await countInstructions({
+    warmupRequests: Math.round(positive('warmup-requests', values['warmup-requests'], 1_000)),
+    measuredRequests: Math.round(
+      positive('measured-requests', values['measured-requests'], smoke ? 200 : 2_000),
+    ),
+    repetitions: Math.round(positive('repetitions', values.repetitions, smoke ? 1 : 2)),
+    parallel: Math.max(1, availableParallelism()),
+    machine: `${cpus()[0]?.model.trim() ?? 'unknown'}, ${process.platform} ${process.arch}`,
+    log: (line) => console.error(line),
+  });
+  const instructionsOut = values.out === undefined ? benchDir : resolve(values.out);
+  mkdirSync(join(instructionsOut, 'results'), { recursive: true });
+  writeFileSync(join(instructionsOut, INSTRUCTIONS_FILE), `${JSON.stringify(counted, null, 2)}\n`);
+  console.log(instructionsSection(counted));
+  const latest = join(instructionsOut, 'results/latest.json');
+  if (existsSync(latest)) {
+    const record = JSON.parse(readFileSync(latest, 'utf8')) as RunRecord;
+    console.error(`bench: wrote ${await writeResults(instructionsOut, record, analysisFile)}`);
+  }
   process.exit(0);
 }
 

@@ -24,6 +24,7 @@ async function instrument(app: Express): Promise<void> {
     case 'bare':
       return;
     case 'shipshape':
+    case 'shipshape-context':
     case 'shipshape-logger':
     case 'shipshape-metrics': {
       // The full stack composed as the READMEs and the API compose it (one lifecycle), or one
@@ -44,7 +45,11 @@ async function instrument(app: Express): Promise<void> {
         destination: { path: logFile },
       });
       const observers =
-        variant === 'shipshape' ? [accessLog(logger), await red()] : [accessLog(logger)];
+        variant === 'shipshape'
+          ? [accessLog(logger), await red()]
+          : variant === 'shipshape-logger'
+            ? [accessLog(logger)]
+            : [];
       app.use(requestContext({ observers }));
       return;
     }
