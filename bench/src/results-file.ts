@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { chartsFor, renderSvg } from './charts.js';
 import { instructionsSection, type InstructionsRecord } from './instructions-report.js';
 import { markdownReport, type RunInfo } from './report.js';
+import { compareRuns, comparisonSection } from './run-comparison.js';
 import type { CaseResult } from './rounds.js';
 import type { TargetVerdict } from './targets.js';
 
@@ -19,6 +20,14 @@ const GENERATED_NOTE =
 
 /** Where `pnpm bench --instructions` keeps its counts, beside the run record. */
 export const INSTRUCTIONS_FILE = 'results/instructions.json';
+/** The run record a full run replaced: its ratios are compared with the new run's. */
+export const PREVIOUS_FILE = 'results/previous.json';
+
+/** Figures measured outside the run record that RESULTS.md shows beside it, when there are any. */
+export interface Companions {
+  readonly instructions?: InstructionsRecord | undefined;
+  readonly previous?: RunRecord | undefined;
+}
 
 /**
  * The whole of RESULTS.md: the generated figures and charts, the instruction counts when they
@@ -27,8 +36,9 @@ export const INSTRUCTIONS_FILE = 'results/instructions.json';
 export function resultsMarkdown(
   record: RunRecord,
   analysis: string,
-  instructions?: InstructionsRecord,
+  companions: Companions = {},
 ): string {
+  const { instructions, previous } = companions;
   const run: RunInfo = { ...record.run, when: new Date(record.run.when) };
   const charts = chartsFor(record.results).map((chart) => ({
     file: `charts/${chart.file}`,
@@ -40,6 +50,9 @@ export function resultsMarkdown(
     GENERATED_NOTE,
     '',
     markdownReport(record.results, record.verdicts, run, charts),
+    ...(previous === undefined
+      ? []
+      : [comparisonSection(compareRuns(previous.results, record.results), previous.run.when)]),
     ...(instructions === undefined ? [] : [instructionsSection(instructions)]),
     ANALYSIS_HEADING,
     '',
@@ -69,11 +82,12 @@ export async function writeResults(
   for (const chart of chartsFor(record.results)) {
     writeFileSync(join(dir, 'charts', chart.file), `${await renderSvg(chart.spec)}\n`);
   }
-  const instructionsFile = join(dir, INSTRUCTIONS_FILE);
-  const instructions = existsSync(instructionsFile)
-    ? (JSON.parse(readFileSync(instructionsFile, 'utf8')) as InstructionsRecord)
-    : undefined;
-  const markdown = resultsMarkdown(record, readFileSync(analysisFile, 'utf8'), instructions);
+  const read = (file: string): unknown =>
+    existsSync(join(dir, file)) ? JSON.parse(readFileSync(join(dir, file), 'utf8')) : undefined;
+  const markdown = resultsMarkdown(record, readFileSync(analysisFile, 'utf8'), {
+    instructions: read(INSTRUCTIONS_FILE) as InstructionsRecord | undefined,
+    previous: read(PREVIOUS_FILE) as RunRecord | undefined,
+  });
   const file = join(dir, 'RESULTS.md');
   writeFileSync(file, await format(markdown, { parser: 'markdown', printWidth: 100 }));
   return file;

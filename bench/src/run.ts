@@ -6,7 +6,7 @@
 // <out>/results/latest.json and regenerates <out>/RESULTS.md and <out>/charts/*.svg in full.
 // With --instructions it counts the HTTP stacks' instructions per request under callgrind instead
 // (results/instructions.json), and regenerates RESULTS.md with them.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,7 @@ import { nodeBinary, ownNode } from './compare-node.js';
 import { describeMachine, pinSelf, planPinning } from './machine.js';
 import type { BenchOptions } from './options.js';
 import { MachineBusyError, QuietMachine } from './quiet.js';
-import { INSTRUCTIONS_FILE, writeResults, type RunRecord } from './results-file.js';
+import { INSTRUCTIONS_FILE, PREVIOUS_FILE, writeResults, type RunRecord } from './results-file.js';
 import { countInstructions } from './instructions.js';
 import { instructionsSection } from './instructions-report.js';
 import type { CaseResult } from './rounds.js';
@@ -189,6 +189,8 @@ console.log(
   ),
 );
 mkdirSync(join(outDir, 'results'), { recursive: true });
+// The run this one replaces stays, so RESULTS.md can say whether the two agree.
+if (!smoke && existsSync(recordFile)) copyFileSync(recordFile, join(outDir, PREVIOUS_FILE));
 writeFileSync(recordFile, `${JSON.stringify(record, null, 2)}\n`);
 console.error(`bench: wrote ${recordFile}`);
 console.error(`bench: wrote ${await writeResults(outDir, record, analysisFile)}`);
