@@ -49,15 +49,7 @@ export class JsonFormatter implements LineFormatter {
       }
       fieldsJson = this.#serializer.members(fields);
     }
-    return (
-      this.#start(level, message) +
-      bindings.headJson +
-      contextJson +
-      traceJson +
-      bindings.restJson +
-      fieldsJson +
-      '}\n'
-    );
+    return this.#line(level, message, bindings, contextJson, traceJson, fieldsJson);
   }
 
   /**
@@ -87,6 +79,18 @@ export class JsonFormatter implements LineFormatter {
     }
     if (contextJson === undefined)
       return this.#layered(level, message, bindings, fields(), store, span);
+    return this.#line(level, message, bindings, contextJson, traceJson, fieldsJson);
+  }
+
+  /** A whole line from its parts, in the order every line has: core, bindings, context, trace, fields. */
+  #line(
+    level: Level,
+    message: string,
+    bindings: Bindings,
+    contextJson: string,
+    traceJson: string,
+    fieldsJson: string,
+  ): string {
     return (
       this.#start(level, message) +
       bindings.headJson +
