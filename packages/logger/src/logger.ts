@@ -31,7 +31,8 @@ export interface Logger {
   isLevelEnabled(level: Level): boolean;
   /**
    * Resolves when every line logged before the call has been handed to the OS (pipes included)
-   * and every winston transport has written it (each within `flushTimeoutMs`).
+   * and every winston transport has written it (a transport that makes no progress for
+   * `flushTimeoutMs` is reported instead).
    */
   flush(): Promise<void>;
   /** Flushes, then releases the destination (closes a file; never ends stdout) and closes the transports. Shared by all children. */

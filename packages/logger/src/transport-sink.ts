@@ -80,9 +80,11 @@ export function assertTransports(transports: unknown): asserts transports is Log
 }
 
 /**
- * One line on its way to the transports. The info object winston transports expect is built
- * from the JSON text when a transport first takes it (once, shared by all), so a queued line
- * costs its text only.
+ * One line on its way to the transports. Its info object is shared by every transport and is
+ * lazy: winston's `level`, its `level` and `message` symbols and the line's sequence are there
+ * from the start, and the fields are parsed from the JSON text only when something reads one.
+ * Transports that write the finished line (File, Console, winston-daily-rotate-file, which read
+ * only the `message` symbol) therefore never parse it; a queued line costs its text only.
  */
 export class PendingLine {
   readonly seq: number;
@@ -97,16 +99,52 @@ export class PendingLine {
   }
 
   get info(): Info {
-    if (this.#info === undefined) {
-      const info = JSON.parse(this.#json) as Info;
-      info[LEVEL] = this.#level;
-      info[MESSAGE] = this.#json.endsWith('\n') ? this.#json.slice(0, -1) : this.#json;
-      info[SEQ] = this.seq;
-      this.#info = info;
-    }
+    this.#info ??= lazyInfo(this.#json, this.#level, this.seq);
     return this.#info;
   }
+
+  /** Whether the line may carry winston's `exception: true` (the text is checked before parsing). */
+  get mayBeException(): boolean {
+    return this.#json.includes('"exception":true');
+  }
 }
+
+/** Where a lazy info keeps its JSON text until a field is read (removed once parsed). */
+const TEXT = Symbol('shipshape.text');
+
+/** An info object whose string-keyed members are parsed from `json` on first use. */
+function lazyInfo(json: string, level: Level, seq: number): Info {
+  const target: Info = {
+    level,
+    [LEVEL]: level,
+    [MESSAGE]: json.endsWith('\n') ? json.slice(0, -1) : json,
+    [SEQ]: seq,
+    [TEXT]: json,
+  };
+  return new Proxy(target, LAZY_INFO);
+}
+
+/** The parsed info: `target` itself, filled from its text the first time. */
+function fields(target: Info): Info {
+  const json = target[TEXT];
+  if (typeof json === 'string') {
+    Reflect.deleteProperty(target, TEXT);
+    Object.assign(target, JSON.parse(json) as Info);
+  }
+  return target;
+}
+
+/** One handler for every lazy info: symbols are read as they are, anything else parses first. */
+const LAZY_INFO: ProxyHandler<Info> = {
+  get: (target, key) => (typeof key === 'symbol' ? target[key] : fields(target)[key]),
+  has: (target, key) => (typeof key === 'symbol' ? key in target : key in fields(target)),
+  ownKeys: (target) => Reflect.ownKeys(fields(target)),
+  getOwnPropertyDescriptor: (target, key) => Reflect.getOwnPropertyDescriptor(fields(target), key),
+  set: (target, key, value) => Reflect.set(fields(target), key, value),
+  deleteProperty: (target, key) => Reflect.deleteProperty(fields(target), key),
+  defineProperty: (target, key, descriptor) =>
+    Reflect.defineProperty(fields(target), key, descriptor),
+};
 
 /**
  * One winston transport as a destination. It applies winston-transport's own rules (silent,
@@ -140,6 +178,7 @@ export class TransportSink {
   readonly #writesToConsole: boolean;
   readonly #onLogged = (info: unknown): void => {
     this.#reportsSeen++;
+    this.#progressAt = performance.now();
     const seq = (info as Info | undefined)?.[SEQ];
     if (typeof seq === 'number') this.#needReport.delete(seq);
   };
@@ -185,7 +224,7 @@ export class TransportSink {
   write(line: PendingLine): void {
     this.#lastSeq = line.seq;
     if (this.#inFlight === 0 && this.#queued() === 0) {
-      this.#logOne(line.info, line.seq);
+      this.#logOne(line);
       return;
     }
     const queued = this.#queued();
@@ -218,7 +257,7 @@ export class TransportSink {
       while (this.#inFlight === 0 && this.#head < this.#queue.length) {
         const line = this.#queue[this.#head] as PendingLine;
         this.#queue[this.#head++] = undefined as unknown as PendingLine;
-        this.#logOne(line.info, line.seq);
+        this.#logOne(line);
       }
       if (this.#head === this.#queue.length) {
         this.#queue = [];
@@ -229,9 +268,11 @@ export class TransportSink {
     }
   }
 
-  #logOne(info: Info, seq: number): void {
+  #logOne(line: PendingLine): void {
     const transport = this.#transport;
-    if (info.exception === true && transport.handleExceptions !== true) return;
+    const { info, seq } = line;
+    if (line.mayBeException && info.exception === true && transport.handleExceptions !== true)
+      return;
     let given = info;
     const format = transport.format;
     if (format !== undefined) {
@@ -279,8 +320,9 @@ export class TransportSink {
 
   /**
    * Resolves when every line written before the call has been called back and reported, and the
-   * streams the transport holds (winston's File keeps two) have nothing buffered; rejects after
-   * `budgetMs`, or when lines were lost since the previous flush.
+   * streams the transport holds (winston's File keeps two) have nothing buffered. A transport
+   * working through a backlog is waited for as long as it keeps calling back; this rejects once it
+   * has made no progress for `budgetMs`, or when lines were lost since the previous flush.
    */
   async flush(budgetMs: number): Promise<void> {
     const target = this.#lastSeq;
@@ -302,7 +344,7 @@ export class TransportSink {
           undefined,
         );
       } else {
-        const problem = `did not finish writing within ${budgetMs} ms (flushTimeoutMs)`;
+        const problem = `made no progress for ${budgetMs} ms (flushTimeoutMs) with lines still to write`;
         this.#fail(problem, undefined);
         throw new LoggerError(
           'LOGGER_DESTINATION_FAILED',
@@ -373,19 +415,25 @@ export class TransportSink {
     return true;
   }
 
-  /** Polls `condition` until true (true), `budgetMs` passes (false) or `signal` settles (true). */
+  /**
+   * Polls `condition` until true (true), or `signal` settles (true), or the transport has made no
+   * progress (no callback, no `logged` report) for `budgetMs` (false).
+   */
   #waitFor(condition: () => boolean, budgetMs: number, signal?: Promise<void>): Promise<boolean> {
     if (condition()) return Promise.resolve(true);
+    const start = performance.now();
     return new Promise((resolve) => {
       let poll: NodeJS.Timeout | undefined;
+      let done = false;
       const finish = (result: boolean): void => {
+        if (done) return;
+        done = true;
         clearTimeout(poll);
-        clearTimeout(budget);
         resolve(result);
       };
-      const budget = setTimeout(() => finish(false), budgetMs);
       const check = (): void => {
         if (condition()) finish(true);
+        else if (performance.now() - Math.max(start, this.#progressAt) >= budgetMs) finish(false);
         else poll = setTimeout(check, POLL_MS);
       };
       void signal?.then(() => finish(true));

@@ -234,6 +234,32 @@ describe('winston transports as destinations', () => {
     await logger.close();
   }, 60_000);
 
+  it('flush() waits for a transport working through a backlog longer than flushTimeoutMs, as long as it calls back', async () => {
+    const seen: number[] = [];
+    const slow = Object.assign(new EventEmitter(), {
+      log(info: Record<PropertyKey, unknown>, next: () => void) {
+        setTimeout(() => {
+          seen.push(info.i as number);
+          next();
+          slow.emit('logged', info);
+        }, 25);
+      },
+    });
+    const out = new Capture();
+    const logger = createLogger({
+      service: 'api',
+      destination: out,
+      transports: [slow as unknown as LogTransport],
+      flushTimeoutMs: 500,
+    });
+    for (let i = 0; i < 40; i++) logger.info('backlog', { i }); // ≥ 1 s of work
+    const started = performance.now();
+    await logger.flush();
+    expect(performance.now() - started).toBeGreaterThan(900);
+    expect(seen).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(out.lines().filter((line) => line.transport !== undefined)).toEqual([]);
+  });
+
   it('a transport that stopped calling back is taken as stalled once its queue is full: later lines are dropped and reported once', async () => {
     const stuck = Object.assign(new EventEmitter(), { log() {} });
     const out = new Capture();
@@ -243,14 +269,25 @@ describe('winston transports as destinations', () => {
       transports: [stuck as unknown as LogTransport],
       flushTimeoutMs: 100,
     });
-    logger.info('handed over, never called back');
-    for (let i = 0; i < MAX_QUEUED_LINES + 10; i++) logger.info('waits', { i });
-    // Full, but not yet stalled for long enough: nothing dropped, nothing reported.
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(out.lines().filter((line) => line.transport !== undefined)).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, STALLED_AFTER_MS + 50));
-    for (let i = 0; i < 5; i++) logger.info('dropped', { i });
-    await new Promise((resolve) => setImmediate(resolve));
+    // The stall clock is the sink's performance.now(): held still while the queue fills, however
+    // long filling takes on a busy machine, then moved past the stall threshold.
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      logger.info('handed over, never called back');
+      for (let i = 0; i < MAX_QUEUED_LINES + 10; i++) logger.info('waits', { i });
+      // Full, but not yet stalled for long enough: nothing dropped, nothing reported.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(out.lines().filter((line) => line.transport !== undefined)).toEqual([]);
+      vi.advanceTimersByTime(STALLED_AFTER_MS - 1);
+      logger.info('still waits');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(out.lines().filter((line) => line.transport !== undefined)).toEqual([]);
+      vi.advanceTimersByTime(1);
+      for (let i = 0; i < 5; i++) logger.info('dropped', { i });
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      vi.useRealTimers();
+    }
     const reports = out.lines().filter((line) => line.transport !== undefined);
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({
