@@ -10,6 +10,27 @@ export interface RenderContext {
   readonly labelsOf: (labels: LabelValues) => string;
 }
 
+/** Render contexts kept across scrapes, by the default-labels object of a metrics set. */
+const contexts = new WeakMap<object, Partial<Record<ExpositionFormat, RenderContext>>>();
+
+/**
+ * The render context of a metrics set and format, kept across scrapes: each label set is
+ * formatted once in the process's life, not once per scrape, so a scrape allocates only its
+ * output (fresh label strings surviving each young-generation collection of a scrape made those
+ * collections, and the event-loop block they cause, grow with the series count).
+ */
+export function renderContextFor(
+  format: ExpositionFormat,
+  defaultLabels: Readonly<Record<string, string>>,
+): RenderContext {
+  let byFormat = contexts.get(defaultLabels);
+  if (byFormat === undefined) {
+    byFormat = {};
+    contexts.set(defaultLabels, byFormat);
+  }
+  return (byFormat[format] ??= createRenderContext(format, defaultLabels));
+}
+
 export function createRenderContext(
   format: ExpositionFormat,
   defaultLabels: Readonly<Record<string, string>>,

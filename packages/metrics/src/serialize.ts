@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import type { ExpositionFormat } from './format.js';
 import { checkReadPath } from './prom-internals.js';
 import type { MetricInternals, PublicValue } from './prom-internals.js';
-import { createRenderContext, familyHeader, fastSeries, publicSeries } from './render-series.js';
+import { familyHeader, fastSeries, publicSeries, renderContextFor } from './render-series.js';
 import type { MetricsLogger } from './types.js';
 
 export interface SerializeOptions {
@@ -74,7 +74,7 @@ async function render(registry: Registry, options: SerializeOptions): Promise<vo
   // A family read through get() runs its collector there.
   await Promise.all([...fast].map((metric) => runCollect(metric, failed, logger)));
 
-  const ctx = createRenderContext(format, options.defaultLabels);
+  const ctx = renderContextFor(format, options.defaultLabels);
   let buffer = '';
   let sliceStart = performance.now();
   let sliceChars = 0;
