@@ -36,6 +36,16 @@ describe('PendingLine info', () => {
     expect(parse).not.toHaveBeenCalled();
   });
 
+  it('a parked line (waiting off the heap for a slow transport) comes back as it was, any text', () => {
+    const text = json.replace('"done"', '"fertig ✓ — 完了 😀 \\u0000"');
+    const line = new PendingLine(text, 'info', 7);
+    line.park();
+    const info = line.info;
+    expect(info[MESSAGE]).toBe(text.slice(0, -1));
+    expect(info.message).toBe('fertig ✓ — 完了 😀 \u0000');
+    expect(line.seq).toBe(7);
+  });
+
   it('parses once, on the first field read, and then behaves as the plain object', () => {
     const parse = vi.spyOn(JSON, 'parse');
     const info = new PendingLine(json, 'info', 1).info;

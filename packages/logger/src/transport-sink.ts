@@ -88,7 +88,9 @@ export function assertTransports(transports: unknown): asserts transports is Log
  */
 export class PendingLine {
   readonly seq: number;
-  readonly #json: string;
+  #json: string | undefined;
+  /** The text as UTF-8 while the line waits in a queue (see `park`). */
+  #parked: Buffer | undefined;
   readonly #level: Level;
   #info: Info | undefined;
 
@@ -99,13 +101,31 @@ export class PendingLine {
   }
 
   get info(): Info {
-    this.#info ??= lazyInfo(this.#json, this.#level, this.seq);
+    this.#info ??= lazyInfo(this.#text(), this.#level, this.seq);
     return this.#info;
   }
 
   /** Whether the line may carry winston's `exception: true` (the text is checked before parsing). */
   get mayBeException(): boolean {
-    return this.#json.includes('"exception":true');
+    return this.#text().includes('"exception":true');
+  }
+
+  /**
+   * Moves the text out of the JavaScript heap while the line waits for a slow transport: a
+   * backlog of strings would be copied by every young-generation collection until promoted,
+   * and those collections, not the lines, would then take most of the time.
+   */
+  park(): void {
+    if (this.#json !== undefined && this.#info === undefined) {
+      this.#parked = Buffer.from(this.#json, 'utf8');
+      this.#json = undefined;
+    }
+  }
+
+  #text(): string {
+    this.#json ??= (this.#parked as Buffer).toString('utf8');
+    this.#parked = undefined;
+    return this.#json;
   }
 }
 
@@ -242,6 +262,7 @@ export class TransportSink {
       );
       return;
     }
+    line.park();
     this.#queue.push(line);
   }
 
