@@ -10,7 +10,7 @@ import {
   WINSTON_CASE,
 } from './logger-shapes.js';
 import { nodeComparison, nodeComparisonHeading } from './node-report.js';
-import { ratio, type CaseResult } from './rounds.js';
+import { ratio, roundRatios, type CaseResult } from './rounds.js';
 import type { TargetVerdict } from './targets.js';
 
 /** Everything a report says about the run its figures come from. */
@@ -25,21 +25,6 @@ export interface RunInfo {
   readonly command: string;
   /** With `--compare-node`: the runner's Node.js and the other one. */
   readonly nodes?: { readonly own: NodeBinary; readonly other: NodeBinary } | undefined;
-}
-
-/**
- * The ratio to the baseline (or to `against`) in each round (rounds are paired: same round, same
- * machine state).
- */
-export function roundRatios(
-  result: CaseResult,
-  contender: string,
-  against = result.baseline,
-): number[] {
-  const { metric } = result.ratioOf;
-  const mine = result.samples[contender]?.[metric] ?? [];
-  const theirs = result.samples[against]?.[metric] ?? [];
-  return mine.map((value, index) => value / (theirs[index] ?? Number.NaN));
 }
 
 const loadShown = (check: LoadCheck): string =>
@@ -109,6 +94,86 @@ export function loggerShapeTable(results: readonly CaseResult[]): string {
   return [header, header.map(() => '---'), ...body]
     .map((cells) => `| ${cells.join(' | ')} |`)
     .join('\n');
+}
+
+/** The heading of the telemetry section; packages/telemetry/README.md links to it by name. */
+export const TELEMETRY_HEADING = 'Telemetry overhead';
+
+/** `median (lowest–highest)` of a per-round difference `contender − against` of one metric. */
+function roundDifference(
+  result: CaseResult,
+  metric: string,
+  contender: string,
+  against: string,
+): string {
+  const mine = result.samples[contender]?.[metric] ?? [];
+  const theirs = result.samples[against]?.[metric] ?? [];
+  const differences = mine.map((value, index) => value - (theirs[index] ?? Number.NaN));
+  const middle =
+    (result.medians[contender]?.[metric] ?? NaN) - (result.medians[against]?.[metric] ?? NaN);
+  return withSpread(differences, middle);
+}
+
+function cells(result: CaseResult, contender: string, metric: string): string {
+  const middle = result.medians[contender]?.[metric];
+  return middle === undefined ? '–' : withSpread(result.samples[contender]?.[metric] ?? [], middle);
+}
+
+/**
+ * The telemetry tables: HTTP overhead of tracing off, unsampled and sampled side by side (ratio of
+ * req/s and µs added per request, against `off`, per round), and, when the start-up case ran, the
+ * API's start-up with the preload and telemetry off against no preload. '' when neither ran.
+ */
+export function telemetryTables(results: readonly CaseResult[]): string {
+  const http = results.find((result) => result.case === 'telemetry');
+  const startup = results.find(
+    (result) => result.case === 'startup' && result.medians['api-preload-off'] !== undefined,
+  );
+  const tables: string[] = [];
+  if (http !== undefined) {
+    const header = [
+      'tracing',
+      'req/s',
+      'p99 (ms)',
+      'µs/req',
+      'spans exported per request',
+      'req/s ÷ off',
+      'µs added per request',
+    ];
+    const rows = Object.keys(http.medians).map((contender) => [
+      contender === http.baseline ? `${contender} (baseline)` : contender,
+      cells(http, contender, 'requests_per_second'),
+      cells(http, contender, 'latency_p99_ms'),
+      cells(http, contender, 'time_per_request_us'),
+      cells(http, contender, 'spans_exported_per_request'),
+      `${withSpread(roundRatios(http, contender), ratio(http, contender))} ×`,
+      roundDifference(http, 'time_per_request_us', contender, http.baseline),
+    ]);
+    tables.push(
+      [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n'),
+    );
+  }
+  if (startup !== undefined) {
+    const header = ['API start-up', 'ready after (ms)', '÷ no preload', 'ms added'];
+    const rows = (
+      [
+        ['no preload (`node dist/main.js`)', 'api'],
+        [
+          'preload, telemetry off (`node --import @shipshape/telemetry/register dist/main.js`)',
+          'api-preload-off',
+        ],
+      ] as const
+    ).map(([label, contender]) => [
+      label,
+      cells(startup, contender, 'ready_after_ms'),
+      `${withSpread(roundRatios(startup, contender, 'api'), ratio(startup, contender, 'api'))} ×`,
+      roundDifference(startup, 'ready_after_ms', contender, 'api'),
+    ]);
+    tables.push(
+      [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n'),
+    );
+  }
+  return tables.join('\n\n');
 }
 
 export function targetsTable(verdicts: readonly TargetVerdict[]): string {
@@ -193,6 +258,7 @@ export function markdownReport(
     targetsTable(verdicts),
     '',
     ...loggerSection(results),
+    ...telemetrySection(results),
     ...nodeSection(results, run),
     '## Charts',
     '',
@@ -208,6 +274,29 @@ function nodeSection(results: readonly CaseResult[], run: RunInfo): string[] {
   if (run.nodes === undefined) return [];
   const table = nodeComparison(results, run.nodes);
   return table === '' ? [] : [`## ${nodeComparisonHeading(run.nodes)}`, '', table, ''];
+}
+
+/** `## Telemetry overhead` and its tables, when the telemetry or the start-up case ran. */
+function telemetrySection(results: readonly CaseResult[]): string[] {
+  const tables = telemetryTables(results);
+  if (tables === '') return [];
+  return [
+    `## ${TELEMETRY_HEADING}`,
+    '',
+    'What `@shipshape/telemetry` costs. HTTP: the same Express 5 GET as the `http` case, started ' +
+      'with `--import @shipshape/telemetry/register`, with no exporter configured (`off`), with ' +
+      'traces exported over OTLP/HTTP but none sampled (`unsampled`, `OTEL_TRACES_SAMPLER=always_off`) ' +
+      'and with every request sampled (`sampled`, `always_on`, the SDK defaults otherwise), to a ' +
+      'collector in a process of its own; metrics and logs export off. Spans exported per request ' +
+      'counts what the collector received (the flush at shutdown included): below the spans a ' +
+      'request makes, the batch span processor dropped the rest. Start-up: process start to ' +
+      '`/readyz` 200 of the API with telemetry off, with and without the preload (the `startup` ' +
+      'case). Ratios and differences are taken per round; with more than one round, the ' +
+      'lowest–highest round is in brackets.',
+    '',
+    tables,
+    '',
+  ];
 }
 
 /** `## Logger call shapes` and its table, when a logger case ran. */

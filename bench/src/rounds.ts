@@ -82,10 +82,27 @@ export async function alternate(
   };
 }
 
-export function ratio(result: CaseResult, contender: string, against = result.baseline): number {
+/**
+ * The ratio to the baseline (or to `against`) in each round: rounds are paired (same round, same
+ * state of the machine), so a round's ratio cancels the drift between rounds.
+ */
+export function roundRatios(
+  result: CaseResult,
+  contender: string,
+  against = result.baseline,
+): number[] {
   const { metric } = result.ratioOf;
-  return (
-    (result.medians[contender]?.[metric] ?? Number.NaN) /
-    (result.medians[against]?.[metric] ?? Number.NaN)
-  );
+  const mine = result.samples[contender]?.[metric] ?? [];
+  const theirs = result.samples[against]?.[metric] ?? [];
+  return mine.map((value, index) => value / (theirs[index] ?? Number.NaN));
+}
+
+/**
+ * The figure quoted for a contender: the median of its paired round ratios. A ratio of medians
+ * would pair one round's contender with another round's baseline whenever the host's speed drifts
+ * between rounds, which it does on shared machines.
+ */
+export function ratio(result: CaseResult, contender: string, against = result.baseline): number {
+  const ratios = roundRatios(result, contender, against);
+  return ratios.length === 0 ? Number.NaN : median(ratios);
 }

@@ -1,4 +1,5 @@
-// pnpm bench [--rounds N] [--only http,logger,metrics,shutdown,worker,startup,orders] [--smoke]
+// pnpm bench [--rounds N] [--only http,logger,metrics,shutdown,worker,startup,orders,telemetry]
+//            [--smoke]
 //            [--compare-node /usr/bin/node] [--postgres-url URL]
 //            [--max-load L] [--settle-s S] [--allow-busy] [--out DIR] [--render-only]
 // pnpm bench --instructions [--warmup-requests N] [--measured-requests N] [--repetitions N]
@@ -17,6 +18,7 @@ import { metricsCases } from './cases/metrics.js';
 import { ordersCases } from './cases/orders.js';
 import { shutdownCase } from './cases/shutdown.js';
 import { startupCase } from './cases/startup.js';
+import { telemetryCase } from './cases/telemetry.js';
 import { workerCase } from './cases/worker.js';
 import { nodeBinary, ownNode } from './compare-node.js';
 import { describeMachine, pinSelf, planPinning } from './machine.js';
@@ -37,6 +39,7 @@ const CASES: Record<string, (options: BenchOptions) => Promise<CaseResult | Case
   worker: workerCase,
   startup: startupCase,
   orders: ordersCases,
+  telemetry: telemetryCase,
 };
 
 const benchDir = fileURLToPath(new URL('../', import.meta.url));

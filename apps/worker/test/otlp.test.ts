@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attributeMap, OtlpReceiver, startRedisServer, type RedisServer } from '@shipshape/testkit';
+import {
+  attributeMap,
+  freePort,
+  OtlpReceiver,
+  startRedisServer,
+  type RedisServer,
+} from '@shipshape/testkit';
 import {
   sqliteStore,
   startReadyApi,
@@ -9,6 +15,7 @@ import {
   type OrderStore,
 } from './helpers/order-stack.js';
 import type { AppProcess } from './helpers/processes.js';
+import { histogramFromScrape, lastExported, sampleKey, scrapeSamples } from './otlp-metrics.js';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const CALLER_SPAN = 'b7ad6b7169203331';
@@ -24,6 +31,7 @@ describe('OpenTelemetry over OTLP across the API, the queue and the worker', () 
   let store: OrderStore;
   let api: Api;
   let worker: AppProcess;
+  let workerAdminUrl: string;
 
   beforeAll(async () => {
     receiver = await OtlpReceiver.start();
@@ -42,7 +50,13 @@ describe('OpenTelemetry over OTLP across the API, the queue and the worker', () 
       OTEL_BSP_SCHEDULE_DELAY: '200',
     };
     api = await startReadyApi('api', { ...env, OTEL_SERVICE_NAME: 'api' });
-    worker = await startReadyWorker('worker', { ...env, OTEL_SERVICE_NAME: 'worker' });
+    const workerAdminPort = await freePort();
+    workerAdminUrl = `http://127.0.0.1:${String(workerAdminPort)}`;
+    worker = await startReadyWorker('worker', {
+      ...env,
+      OTEL_SERVICE_NAME: 'worker',
+      ADMIN_PORT: String(workerAdminPort),
+    });
   });
 
   afterAll(async () => {
@@ -67,6 +81,13 @@ describe('OpenTelemetry over OTLP across the API, the queue and the worker', () 
     expect(response.status).toBe(201);
     const requestId = response.headers.get('x-request-id');
     await untilAllConfirmed(store.knex, 30_000);
+    // What each app's /metrics shows once the order is confirmed; nothing changes these series
+    // afterwards, so the last OTLP export (the final flush at shutdown) must carry the same values.
+    const [apiScrape, workerScrape] = await Promise.all(
+      [api.adminUrl, workerAdminUrl].map(async (url) =>
+        scrapeSamples(await (await fetch(`${url}/metrics`)).text()),
+      ),
+    );
     // SIGTERM: each app's final hook flushes what its batch processors still hold.
     await Promise.all([api.process.stop(), worker.stop()]);
 
@@ -93,16 +114,37 @@ describe('OpenTelemetry over OTLP across the API, the queue and the worker', () 
       expect.arrayContaining(['order created', 'order confirmed']),
     );
 
-    const http = receiver.latestMetric('http_server_request_duration_seconds');
+    // (c) the HTTP duration histogram of the POST route: count, sum and every bucket.
+    const http = lastExported(receiver, 'api', 'http_server_request_duration_seconds');
     const posts = (http?.histogram?.dataPoints ?? []).filter(
       (point) => attributeMap(point.attributes)['http_route'] === '/v1/orders',
     );
-    expect(posts.reduce((sum, point) => sum + Number(point.count), 0)).toBe(1);
-    const completed = receiver.latestMetric('bullmq_jobs_completed_total');
-    const total = (completed?.sum?.dataPoints ?? []).reduce(
-      (sum, point) => sum + Number(point.asDouble ?? point.asInt ?? 0),
-      0,
-    );
-    expect(total).toBe(1);
+    expect(posts.map((point) => Number(point.count))).toEqual([1]);
+    for (const point of posts) {
+      expect({
+        count: Number(point.count),
+        sum: point.sum,
+        bucketCounts: point.bucketCounts.map(Number),
+      }).toEqual(
+        histogramFromScrape(
+          apiScrape!,
+          'http_server_request_duration_seconds',
+          attributeMap(point.attributes),
+          point.explicitBounds,
+        ),
+      );
+    }
+
+    // (c) the queue series: jobs completed, per label set, as the worker's /metrics shows them.
+    const completed = lastExported(receiver, 'worker', 'bullmq_jobs_completed_total');
+    const points = completed?.sum?.dataPoints ?? [];
+    expect(points.length).toBeGreaterThan(0);
+    const exported = points.map((point) => [
+      sampleKey('bullmq_jobs_completed_total', attributeMap(point.attributes)),
+      Number(point.asDouble ?? point.asInt),
+    ]);
+    const scraped = exported.map(([key]) => [key, workerScrape!.get(key as string)]);
+    expect(exported).toEqual(scraped);
+    expect(exported.reduce((sum, [, value]) => sum + (value as number), 0)).toBe(1);
   }, 120_000);
 });

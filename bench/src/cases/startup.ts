@@ -17,6 +17,7 @@ import { deleteQueueKeys } from '../queue-keys.js';
 import { alternate, type CaseResult, type Contender } from '../rounds.js';
 import type { BenchOptions } from '../options.js';
 import { createScratchDatabase } from '../scratch-postgres.js';
+import { NO_EXPORTER } from './telemetry.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 /** The apps' queue keys in the shared Redis, deleted after the case. */
@@ -93,7 +94,17 @@ export async function startupCase(options: BenchOptions): Promise<CaseResult> {
     other === undefined ? undefined : await createScratchDatabase(options.postgresUrl, 'startup');
   try {
     const starts: [string, Start][] = [
-      ['api', { app: 'api' }],
+      // `api` runs dist/main.js alone (its first import starts telemetry, off here); the preload
+      // row adds `--import @shipshape/telemetry/register`, as the API's `pnpm start` runs it.
+      ['api', { app: 'api', env: NO_EXPORTER }],
+      [
+        'api-preload-off',
+        {
+          app: 'api',
+          env: NO_EXPORTER,
+          nodeArgs: ['--import', '@shipshape/telemetry/register'],
+        },
+      ],
       ['worker', { app: 'worker' }],
     ];
     const nodePairs: NodePair[] = [];
@@ -132,7 +143,9 @@ export async function startupCase(options: BenchOptions): Promise<CaseResult> {
       {
         case: 'startup',
         description:
-          'process start to readiness 200, embedded SQLite database, local Redis' +
+          'process start to readiness 200, embedded SQLite database, local Redis, no OTEL_* exporter ' +
+          'configured; `api-preload-off` is the API started with `--import @shipshape/telemetry/register` ' +
+          '(telemetry off: the preload present, no exporter)' +
           (other === undefined
             ? ''
             : `; the api-postgres rows: the API on PostgreSQL (a scratch database, migrated before), ` +

@@ -6,7 +6,7 @@ export type InstrumentationLike = NonNullable<NodeSDKConfiguration['instrumentat
 
 /** Options of `startTelemetry`; every field is optional. Exporters, sampler and service name come from `OTEL_*`. */
 export interface TelemetryOptions {
-  /** Request paths (query string ignored) that are never traced: probes and the scrape endpoint. */
+  /** Request paths never traced (query and trailing slash ignored): probes and the scrape endpoint. */
   readonly untracedPaths?: readonly string[] | undefined;
   /** Instrumentations to enable besides the built-in http, express, knex, pg and ioredis ones. */
   readonly instrumentations?: readonly InstrumentationLike[] | undefined;

@@ -40,7 +40,9 @@ async function runOrdersApp(otelEnv: Record<string, string>): Promise<Run> {
       headers: { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01`, 'x-request-id': 'req-1' },
     });
     expect(created.status).toBe(201);
-    expect((await fetch(`${base}/livez`)).status).toBe(200);
+    // Probe and scrape paths, also with a trailing slash and a query: none may be traced.
+    for (const probe of ['/livez', '/livez/', '/livez?verbose=1', '/metrics/?name=x'])
+      expect((await fetch(`${base}${probe}`)).status, probe).toBe(200);
     const scrape = await (await fetch(`${base}/metrics`)).text();
     const exit = await app.stop('SIGTERM');
     return { receiver, app, scrape, exitCode: exit.code };
@@ -103,10 +105,23 @@ describe('node --import @shipshape/telemetry/register, OTLP/HTTP JSON to a real 
     expect(names.some((name) => name.startsWith('pg.query'))).toBe(true);
   });
 
-  it('leaves probe and scrape requests untraced', () => {
-    const routes = run.receiver.spans().map((span) => attributeMap(span.attributes)['url.path']);
-    expect(routes).not.toContain('/livez');
-    expect(routes).not.toContain('/metrics');
+  it('leaves probe and scrape requests untraced, trailing slash and query included', () => {
+    const servers = run.receiver.spans().filter((span) => span.kind === SPAN_KIND_SERVER);
+    expect(servers.map((span) => attributeMap(span.attributes)['url.path'])).toEqual(['/orders']);
+  });
+
+  it('flushes once when shutdown() is called twice: the same promise, nothing exported twice', () => {
+    expect(run.app.stdoutLines.map((line) => line.trim())).toContain(
+      JSON.stringify({ shutdown_same_promise: true }),
+    );
+    // Metrics export only at shutdown here (a 600 s interval): a second flush would post again.
+    expect(run.receiver.requests.filter((r) => r.path === '/v1/metrics')).toHaveLength(1);
+    const spanIds = run.receiver.spans().map((span) => span.spanId);
+    expect(new Set(spanIds).size).toBe(spanIds.length);
+    const created = run.receiver
+      .logRecords()
+      .filter((record) => record.body?.stringValue === 'order created');
+    expect(created).toHaveLength(1);
   });
 
   it('sends the log lines as log records carrying the trace id and the request id', () => {

@@ -101,22 +101,22 @@ describe('README', () => {
         join(dir, 'package.json'),
         '{ "name": "blank", "private": true, "type": "module" }\n',
       );
-      // pnpm refuses a dependency's install script unless told; protobufjs's only prints a notice.
-      await writeFile(join(dir, 'pnpm-workspace.yaml'), 'allowBuilds:\n  protobufjs: false\n');
       await writeFile(join(dir, 'app.mjs'), app);
-      const install = threeLines()[0]!
-        .split(' ')
-        .slice(2)
-        .filter((name) => name !== '@shipshape/telemetry');
+      // The README's own install line, run as written (npm), with the packed tarball in place of
+      // the published name.
+      const [npm, install, ...names] = threeLines()[0]!.split(' ');
+      expect([npm, install]).toEqual(['npm', 'i']);
+      expect(names).toContain('@shipshape/telemetry');
       await run(
-        'flock',
+        'npm',
         [
-          '/tmp/shipshape-pnpm.lock',
-          'pnpm',
-          'add',
+          install!,
           '--prefer-offline',
-          './shipshape-telemetry-0.0.0.tgz',
-          ...install,
+          '--no-audit',
+          '--no-fund',
+          ...names.map((name) =>
+            name === '@shipshape/telemetry' ? './shipshape-telemetry-0.0.0.tgz' : name,
+          ),
         ],
         { cwd: dir },
       );
