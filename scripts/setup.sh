@@ -86,7 +86,8 @@ fi
 
 # --- system packages ------------------------------------------------------------------------------
 # One list for this script and .github/workflows/ci.yml: scripts/system-packages.txt, one
-# "<package> <command>" per line; a package is installed when its command is not on PATH.
+# "<package> <command> <on ubuntu-24.04>" per line, Debian 12 names; a package is installed when its
+# command is not on PATH (the third column is for the CI runner).
 missing_packages=()
 missing_commands=()
 while read -r package command _; do

@@ -1,7 +1,16 @@
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { execFileAsync, readRepoFile, repoRoot } from './repo.js';
 
 // A dry run computes every task hash (files, dependencies, environment) without running anything.
@@ -60,6 +69,7 @@ interface TurboTask {
 }
 const rootTurbo = JSON.parse(readRepoFile('turbo.json')) as {
   envMode: string;
+  globalEnv: string[];
   globalPassThroughEnv: string[];
   tasks: Record<string, TurboTask>;
 };
@@ -100,6 +110,96 @@ describe('turbo: a cached test result means the same inputs and the same environ
     expect(
       await hashOf(repoRoot, '@shipshape/testkit#test', { npm_config_nodedir: '/elsewhere' }),
     ).toBe(base);
+  });
+
+  describe('the Node version is part of every task hash', () => {
+    // The oldest Node the packages support (engines >=22.12) and the pinned one running this test.
+    const OLDEST = '22.12.0';
+    const scratch = mkdtempSync(join(tmpdir(), 'shipshape-turbo-node-'));
+    afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+    /** The CI jobs' "Node in use" step, run as GitHub runs it with `nodeBin` first on PATH: the
+     * variables it adds to $GITHUB_ENV for the later steps. */
+    async function ciNodeStep(nodeBin: string): Promise<Record<string, string>> {
+      const ci = parse(readRepoFile('.github/workflows/ci.yml')) as {
+        jobs: Record<string, { steps: { name?: string; run?: string }[] }>;
+      };
+      const steps = Object.values(ci.jobs).map((job) =>
+        job.steps.find((s) => s.name === 'Node in use'),
+      );
+      expect(steps.length).toBe(2);
+      expect(steps[1]).toEqual(steps[0]);
+      const githubEnv = join(scratch, `github-env-${String(Math.random()).slice(2)}`);
+      writeFileSync(githubEnv, '');
+      await execFileAsync(
+        '/bin/bash',
+        ['--noprofile', '--norc', '-eo', 'pipefail', '-c', steps[0]!.run!],
+        {
+          env: { PATH: `${nodeBin}:/usr/bin:/bin`, GITHUB_ENV: githubEnv },
+        },
+      );
+      return Object.fromEntries(
+        readFileSync(githubEnv, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+      );
+    }
+
+    it(`same inputs on Node ${OLDEST} and on the pinned Node give different hashes (CI's step sets the variable)`, async () => {
+      expect(rootTurbo.globalEnv).toEqual(['SHIPSHAPE_NODE_VERSION']);
+      const { stdout } = await execFileAsync('bash', ['scripts/node-env.sh', 'fetch', OLDEST], {
+        cwd: repoRoot,
+      });
+      const oldest = await ciNodeStep(join(stdout.trim(), 'bin'));
+      const pinned = await ciNodeStep(dirname(process.execPath));
+      expect(oldest).toEqual({ SHIPSHAPE_NODE_VERSION: `v${OLDEST}` });
+      expect(pinned).toEqual({ SHIPSHAPE_NODE_VERSION: process.version });
+      expect(process.version).not.toBe(`v${OLDEST}`);
+      for (const taskId of ['@shipshape/testkit#test', '@shipshape/logger#test']) {
+        const onOldest = await hashOf(repoRoot, taskId, oldest);
+        const onPinned = await hashOf(repoRoot, taskId, pinned);
+        expect(onOldest, taskId).not.toBe(onPinned);
+        // Control: the same Node again hits the same cache entry.
+        expect(await hashOf(repoRoot, taskId, await ciNodeStep(dirname(process.execPath)))).toBe(
+          onPinned,
+        );
+      }
+    });
+
+    it('a shell that sourced scripts/node-env.sh (npm test, .ci/run) hashes as CI does on the same Node', async () => {
+      const { stdout } = await execFileAsync(
+        'bash',
+        [
+          '--noprofile',
+          '--norc',
+          '-c',
+          `source scripts/node-env.sh && printf '%s\\n' "$SHIPSHAPE_NODE_VERSION" "$(node --version)" && '${turbo}' run test --dry=json --filter=@shipshape/testkit`,
+        ],
+        {
+          cwd: repoRoot,
+          env: {
+            PATH: `${dirname(process.execPath)}:/usr/bin:/bin`,
+            HOME: process.env['HOME'] ?? '',
+            TURBO_TELEMETRY_DISABLED: '1',
+          },
+          maxBuffer: 64 * 1024 * 1024,
+        },
+      );
+      const [exported, nodeVersion, ...json] = stdout.split('\n');
+      expect(exported).toBe(nodeVersion);
+      expect(exported).toBe(process.version);
+      const run = JSON.parse(json.join('\n')) as DryRun;
+      const sourced = run.tasks.find((t) => t.taskId === '@shipshape/testkit#test')!.hash;
+      const ciHash = await hashOf(
+        repoRoot,
+        '@shipshape/testkit#test',
+        await ciNodeStep(dirname(process.execPath)),
+      );
+      expect(sourced).toBe(ciHash);
+      // Without the variable (turbo run straight from a shell that never sourced it) the hash differs.
+      expect(await hashOf(repoRoot, '@shipshape/testkit#test')).not.toBe(sourced);
+    });
   });
 
   it('every environment variable a test or its fixture reads is declared, or set by the tests themselves', () => {

@@ -1,16 +1,18 @@
 import { execFile } from 'node:child_process';
 import {
   chmodSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readdirSync,
   rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { execFileAsync, readmeCommands, readRepoFile, repoRoot } from './repo.js';
@@ -84,6 +86,173 @@ describe('GitHub workflows', () => {
       'id-token': 'write',
     });
     expect(allSteps(release).some((s) => s.uses?.startsWith('changesets/action@'))).toBe(true);
+  });
+});
+
+// --- service containers: every job that runs suites provides the servers they talk to ------------
+
+/** A shared server the suites reach at a fixed address, the service container that provides it in
+ * CI, and how a suite shows it talks to it (test files and their helpers and fixtures). */
+interface SharedService {
+  image: RegExp;
+  port: string;
+  env?: Record<string, string>;
+  usedBy: RegExp;
+}
+const SHARED_SERVICES: Record<string, SharedService> = {
+  // testkit's createTestDatabase (TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test).
+  postgres: {
+    image: /^postgres:/,
+    port: '5432:5432',
+    env: { POSTGRES_HOST_AUTH_METHOD: 'trust', POSTGRES_DB: 'test' },
+    usedBy:
+      /createTestDatabase|TEST_DATABASE_DEFAULTS|TEST_DATABASE_URL|postgres(?:ql)?:\/\/[^\s'"`]*(?:127\.0\.0\.1|localhost):5432\b/,
+  },
+  redis: {
+    image: /^redis:/,
+    port: '6379:6379',
+    usedBy: /redis:\/\/(?:127\.0\.0\.1|localhost)(?::6379)?\b(?!:\d)|\bport: 6379\b/,
+  },
+};
+
+/** Every workspace folder, as pnpm-workspace.yaml lists them. */
+function workspaceDirs(): string[] {
+  const { packages } = parse(readRepoFile('pnpm-workspace.yaml')) as { packages: string[] };
+  return packages.flatMap((pattern) =>
+    pattern.endsWith('/*')
+      ? readdirSync(join(repoRoot, pattern.slice(0, -2)))
+          .map((d) => `${pattern.slice(0, -2)}/${d}`)
+          .filter((d) => existsSync(join(repoRoot, d, 'package.json')))
+      : [pattern],
+  );
+}
+
+/** The workspaces whose suites a job runs: `npm test` runs them all (scripts/test.sh); a
+ * `turbo run … test` runs those its --filter globs name. Anything else fails loudly. */
+function testedWorkspaces(job: Job): string[] {
+  const all = workspaceDirs();
+  const tested = new Set<string>();
+  for (const run of job.steps.flatMap((s) => (s.run ? [s.run] : []))) {
+    if (/(^|\s)npm test\b/.test(run)) all.forEach((d) => tested.add(d));
+    const turbo = /turbo run ([^\n]*)/.exec(run)?.[1];
+    if (turbo === undefined || !/(^|\s)test(\s|$)/.test(turbo)) continue;
+    const filters = [...turbo.matchAll(/--filter[= ]"?([^"\s]+)"?/g)].map((m) => m[1]!);
+    if (filters.length === 0) all.forEach((d) => tested.add(d));
+    for (const filter of filters) {
+      if (!/^\.\/[\w./*-]+$/.test(filter))
+        throw new Error(
+          `cannot tell which workspaces --filter=${filter} selects; extend this test`,
+        );
+      const glob = new RegExp(`^${filter.slice(2).replace(/\./g, '\\.').replace(/\*/g, '[^/]+')}$`);
+      all.filter((d) => glob.test(d)).forEach((d) => tested.add(d));
+    }
+  }
+  return [...tested].sort();
+}
+
+/** The test files (with their helpers and fixtures) of a workspace: test/** and src/**\/*.test.*. */
+function suiteFiles(dir: string): string[] {
+  const files: string[] = [];
+  const walk = (folder: string, onlyTests: boolean) => {
+    if (!existsSync(folder)) return;
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      if (['node_modules', 'dist', '.turbo'].includes(entry.name)) continue;
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) walk(path, onlyTests);
+      else if (
+        /\.(ts|mts|mjs|js|cjs)$/.test(entry.name) &&
+        (!onlyTests || /\.test\./.test(entry.name))
+      )
+        files.push(path);
+    }
+  };
+  walk(join(repoRoot, dir, 'test'), false);
+  walk(join(repoRoot, dir, 'src'), true);
+  return files;
+}
+
+/** What each workspace's suites use: service name → the first file that shows it. */
+function servicesUsed(dir: string): Map<string, string> {
+  const used = new Map<string, string>();
+  for (const file of suiteFiles(dir)) {
+    const text = readFileSync(file, 'utf8');
+    for (const [name, service] of Object.entries(SHARED_SERVICES)) {
+      if (!used.has(name) && service.usedBy.test(text)) used.set(name, relative(repoRoot, file));
+    }
+  }
+  return used;
+}
+
+interface ServiceContainer {
+  image?: string;
+  ports?: string[];
+  env?: Record<string, string>;
+}
+/** Jobs that run a suite using a shared server without a service container that provides it. */
+function missingServices(workflow: Workflow): string[] {
+  const problems: string[] = [];
+  for (const [name, job] of Object.entries(workflow.jobs)) {
+    const containers = Object.values((job.services ?? {}) as Record<string, ServiceContainer>);
+    for (const dir of testedWorkspaces(job)) {
+      for (const [service, file] of servicesUsed(dir)) {
+        const want = SHARED_SERVICES[service]!;
+        const provided = containers.some(
+          (c) =>
+            want.image.test(c.image ?? '') &&
+            (c.ports ?? []).includes(want.port) &&
+            Object.entries(want.env ?? {}).every(([k, v]) => c.env?.[k] === v),
+        );
+        if (!provided)
+          problems.push(
+            `${name}: ${dir} talks to ${service} (${file}) but the job provides none on ${want.port}`,
+          );
+      }
+    }
+  }
+  return problems;
+}
+
+describe('service containers: a job that runs suites provides the servers they talk to', () => {
+  it('finds what each job tests and what those suites use', () => {
+    expect(testedWorkspaces(ci.jobs['packages']!)).toEqual(
+      workspaceDirs().filter((d) => d.startsWith('packages/')),
+    );
+    expect(testedWorkspaces(ci.jobs['test']!)).toEqual(workspaceDirs().sort());
+    expect(servicesUsed('packages/telemetry').get('postgres')).toMatch(
+      /^packages\/telemetry\/test\//,
+    );
+    expect(servicesUsed('packages/health').has('redis')).toBe(true);
+    expect(servicesUsed('packages/health').has('postgres')).toBe(false); // private clusters only
+    expect(servicesUsed('packages/shutdown').size).toBe(0);
+  });
+
+  it('every job in ci.yml provides the services its suites use', () => {
+    expect(missingServices(ci)).toEqual([]);
+  });
+
+  it('reports a job without the service its suites use, or with it on another port or database', () => {
+    const withoutPostgres = structuredClone(ci);
+    delete (withoutPostgres.jobs['packages']!.services as Record<string, unknown>)['postgres'];
+    expect(missingServices(withoutPostgres)).toContainEqual(
+      expect.stringMatching(
+        /^packages: packages\/telemetry talks to postgres \(packages\/telemetry\/test\//,
+      ),
+    );
+    const otherPort = structuredClone(ci);
+    const redis = (otherPort.jobs['test']!.services as Record<string, ServiceContainer>)['redis']!;
+    redis.ports = ['6380:6379'];
+    expect(missingServices(otherPort)).toContainEqual(
+      expect.stringMatching(/^test: packages\/health talks to redis .* on 6379:6379$/),
+    );
+    const otherDatabase = structuredClone(ci);
+    const postgres = (otherDatabase.jobs['test']!.services as Record<string, ServiceContainer>)[
+      'postgres'
+    ]!;
+    postgres.env = { POSTGRES_PASSWORD: 'secret' };
+    expect(missingServices(otherDatabase).filter((p) => p.startsWith('test: '))).toContainEqual(
+      expect.stringMatching(/^test: packages\/telemetry talks to postgres/),
+    );
+    expect(missingServices(otherDatabase).some((p) => p.startsWith('packages: '))).toBe(false);
   });
 });
 
@@ -185,9 +354,11 @@ const packageList = readRepoFile('scripts/system-packages.txt')
   .map((line) => line.replace(/#.*$/, '').trim())
   .filter(Boolean)
   .map((line) => {
-    const [name = '', command = ''] = line.split(/\s+/);
-    return { name, command };
+    const [name = '', command = '', ubuntu = ''] = line.split(/\s+/);
+    return { name, command, ubuntu };
   });
+// The commands GitHub's ubuntu-24.04 image ships (its readme: PostgreSQL 16, kubectl, Chromium).
+const RUNNER_IMAGE_COMMANDS = ['psql', 'pg_ctlcluster', 'kubectl', 'chromium'];
 const systemPackagesStep = (job: string): Step | undefined =>
   ci.jobs[job]?.steps.find((step) => step.run?.includes('scripts/system-packages.txt'));
 
@@ -199,22 +370,42 @@ describe('system packages: scripts/system-packages.txt is the one list', () => {
     for (const { name, command } of packageList) expect(command, name).toMatch(/^[\w.-]+$/);
   });
 
-  it('every listed package can be installed here when needed: apt knows it, or its command is already here', async () => {
-    // On this project's Debian 12 machines apt knows every name; on the Ubuntu runner a package
-    // whose command the image already ships (kubectl) is never installed, so it need not exist there.
-    const missing: string[] = [];
-    for (const { name, command } of packageList) {
+  it('says for each package whether Ubuntu 24.04 has it (apt) or the runner image ships its command (image)', () => {
+    for (const { name, ubuntu } of packageList) expect(ubuntu, name).toMatch(/^(apt|image)$/);
+    // Ubuntu 24.04 has no kubernetes-client (kubectl comes from pkgs.k8s.io) and no deb chromium
+    // (its chromium-browser is a snap): the image ships both commands instead.
+    const image = packageList.filter((p) => p.ubuntu === 'image');
+    expect(image.map((p) => p.name)).toEqual(['kubernetes-client', 'chromium']);
+    for (const { command } of image) expect(RUNNER_IMAGE_COMMANDS).toContain(command);
+    const list = readRepoFile('scripts/system-packages.txt');
+    for (const command of RUNNER_IMAGE_COMMANDS) expect(list).toContain(command);
+  });
+
+  it("every listed package can be had on this machine: on Debian 12 apt knows every name, on Ubuntu 24.04 (the CI runner) the apt lines, and the image lines' commands are there", async () => {
+    // Run here (Debian 12) this checks every name; run by CI's test job on GitHub's ubuntu-24.04
+    // image it checks the Ubuntu half of the claim: apt knows each `apt` name there, and the
+    // commands of the `image` lines (no Ubuntu 24.04 package) come with the image.
+    const osRelease = readFileSync('/etc/os-release', 'utf8');
+    const id = /^ID=(\w+)$/m.exec(osRelease)?.[1];
+    const version = /^VERSION_ID="?([\d.]+)"?$/m.exec(osRelease)?.[1];
+    expect(`${String(id)} ${String(version)}`).toMatch(/^(debian 12|ubuntu 24\.04)$/);
+    const problems: string[] = [];
+    for (const { name, command, ubuntu } of packageList) {
+      if (id === 'ubuntu' && ubuntu === 'image') {
+        const present = await execFileAsync('bash', ['-c', `command -v ${command}`]).then(
+          () => true,
+          () => false,
+        );
+        if (!present) problems.push(`${command} (the image should ship it)`);
+        continue;
+      }
       const known = await execFileAsync('apt-cache', ['show', '--no-all-versions', name]).then(
         ({ stdout }) => new RegExp(`^Package: ${name}$`, 'm').test(stdout),
         () => false,
       );
-      const present = await execFileAsync('bash', ['-c', `command -v ${command}`]).then(
-        () => true,
-        () => false,
-      );
-      if (!known && !present) missing.push(name);
+      if (!known) problems.push(`${name} (apt does not know it)`);
     }
-    expect(missing).toEqual([]);
+    expect(problems).toEqual([]);
   });
 
   it('both CI jobs install it with the same step, and no step installs packages of its own', () => {
@@ -245,7 +436,9 @@ describe('system packages: scripts/system-packages.txt is the one list', () => {
   });
 
   /** Runs the workflow step's script as GitHub would (bash -eo pipefail), with sudo faked. */
-  async function runInstallStep(present: string[]): Promise<{ log: string[]; stdout: string }> {
+  async function runInstallStep(
+    present: string[],
+  ): Promise<{ log: string[]; stdout: string; code: number }> {
     const dir = mkdtempSync(join(scratch, 'runner-'));
     const bin = join(dir, 'bin');
     mkdirSync(bin);
@@ -262,18 +455,34 @@ describe('system packages: scripts/system-packages.txt is the one list', () => {
     const script = join(dir, 'step.sh');
     writeFileSync(script, systemPackagesStep('test')?.run ?? '');
     writeFileSync(log, '');
-    const { stdout } = await execFileAsync(
+    const { stdout, code } = await execFileAsync(
       '/bin/bash',
       ['--noprofile', '--norc', '-eo', 'pipefail', script],
       // Only the fake bin folder: the real redis-server & co. on this machine stay hidden.
       { cwd: repoRoot, env: { PATH: bin } },
+    ).then(
+      ({ stdout }) => ({ stdout, code: 0 }),
+      (error: unknown) => {
+        const { stdout = '', code = -1 } = error as { stdout?: string; code?: number };
+        return { stdout, code };
+      },
     );
-    return { log: readFileSync(log, 'utf8').split('\n').filter(Boolean), stdout };
+    return { log: readFileSync(log, 'utf8').split('\n').filter(Boolean), stdout, code };
   }
 
+  it('on the runner image, the workflow step installs just redis-server, redis-tools and prometheus', async () => {
+    const { log, stdout, code } = await runInstallStep(RUNNER_IMAGE_COMMANDS);
+    expect(code).toBe(0);
+    expect(stdout).toContain('system packages to install: redis-server redis-tools prometheus');
+    expect(log).toContain(
+      'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server redis-tools prometheus',
+    );
+  });
+
   it('the workflow step installs exactly the listed packages whose command is missing, daemons kept stopped', async () => {
-    const present = ['psql', 'kubectl'];
-    const { log, stdout } = await runInstallStep(present);
+    const present = ['psql', 'kubectl', 'chromium'];
+    const { log, stdout, code } = await runInstallStep(present);
+    expect(code).toBe(0);
     const missing = packageList.filter((p) => !present.includes(p.command)).map((p) => p.name);
     expect(missing).toContain('postgresql');
     expect(stdout).toContain(`system packages to install: ${missing.join(' ')}`);
@@ -287,9 +496,19 @@ describe('system packages: scripts/system-packages.txt is the one list', () => {
   });
 
   it('the workflow step installs nothing when every command is already there', async () => {
-    const { log, stdout } = await runInstallStep(packageList.map((p) => p.command));
+    const { log, stdout, code } = await runInstallStep(packageList.map((p) => p.command));
+    expect(code).toBe(0);
     expect(stdout).toContain('system packages to install: none');
-    expect(log.some((line) => line.includes('apt-get'))).toBe(false);
+    expect(log).toEqual([]);
+  });
+
+  it('the workflow step stops with a message, and apt-installs nothing, when a command the image should ship is gone', async () => {
+    const { log, stdout, code } = await runInstallStep(['psql', 'pg_ctlcluster', 'kubectl']);
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      "::error::chromium is not on PATH: GitHub's ubuntu-24.04 image ships it, and Ubuntu 24.04 has no chromium package to install",
+    );
+    expect(log).toEqual([]);
   });
 
   it("the test job's service containers answer where setup.sh looks, so setup.sh starts no server of its own", () => {
