@@ -1,61 +1,30 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { redisKeys, startDemo } from './lib/shell-blocks-demo.js';
 import { readmeCommands, repoRoot } from './repo.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 const dataDir = mkdtempSync(join(tmpdir(), 'shipshape-demo-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
+interface HealthResponse {
+  status: string;
+  checks?: Record<string, { componentId: string; status: string }[]>;
+}
+
 describe('the README demo command', () => {
   it('starts the API and the worker, confirms an order end to end, and stops gracefully on Ctrl-C (SIGINT to the whole process group)', async () => {
     expect(readmeCommands().demo).toBe('npm run demo');
-    const [apiPort, apiAdminPort, workerAdminPort] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
-    ];
-    const demo = spawn('bash', ['scripts/demo.sh'], {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        SERVER_PORT: String(apiPort),
-        API_ADMIN_PORT: String(apiAdminPort),
-        WORKER_ADMIN_PORT: String(workerAdminPort),
-        DATABASE_FILE: join(dataDir, 'demo.sqlite'),
-        QUEUE_PREFIX: `demo-test-${process.pid}`,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true, // its own process group, as a terminal's foreground job
+    const queuePrefix = `demo-test-${process.pid}-${Date.now()}`;
+    const demo = await startDemo({
+      repoRoot,
+      databaseFile: join(dataDir, 'demo.sqlite'),
+      queuePrefix,
     });
-    let output = '';
-    demo.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    demo.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = once(demo, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-
+    const { api, apiAdmin, workerAdmin } = demo.ports;
     try {
-      const upBy = Date.now() + 180_000;
-      while (!output.includes('shipshape demo is up')) {
-        if (demo.exitCode !== null)
-          throw new Error(`demo exited ${demo.exitCode} before it was up:\n${output}`);
-        if (Date.now() > upBy) throw new Error(`demo was not up within 180 s:\n${output}`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-
-      const created = await fetch(`http://127.0.0.1:${apiPort}/v1/orders`, {
+      const created = await fetch(`http://127.0.0.1:${api}/v1/orders`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
@@ -68,14 +37,39 @@ describe('the README demo command', () => {
       expect(order.total_cents).toBe(3998);
 
       const confirmed = await fetch(
-        `http://127.0.0.1:${apiPort}/v1/orders/${order.id}?wait=confirmed&timeout=10s`,
+        `http://127.0.0.1:${api}/v1/orders/${order.id}?wait=confirmed&timeout=10s`,
       );
       expect(((await confirmed.json()) as { status: string }).status).toBe('confirmed');
+
+      // Verbose health answers with every readiness check and its status, on both admin ports.
+      for (const [port, expected] of [
+        [apiAdmin, ['database', 'redis', 'outbox']],
+        [workerAdmin, ['redis', 'database', 'worker']],
+      ] as const) {
+        const ready = await fetch(`http://127.0.0.1:${port}/readyz?verbose`);
+        expect(ready.status).toBe(200);
+        const body = (await ready.json()) as HealthResponse;
+        expect(body.status).toBe('pass');
+        const components = Object.values(body.checks ?? {})
+          .flat()
+          .map((c) => c.componentId);
+        expect(components, `port ${port}`).toEqual(expect.arrayContaining([...expected]));
+      }
+
+      // The job went through the demo's own queue prefix, never the default `bull:`.
+      expect(await redisKeys(queuePrefix)).toContain(`${queuePrefix}:orders:meta`);
     } finally {
-      // What Ctrl-C does: SIGINT to every process of the foreground group.
-      if (demo.pid !== undefined) process.kill(-demo.pid, 'SIGINT');
+      await demo.interrupt();
     }
-    const [code] = await exited;
+    const { code } = await demo.interrupt();
+    const output = demo.output();
     expect(code, output).toBe(0);
+    // Each app names the signal it actually received: Ctrl-C is SIGINT.
+    expect(output).toMatch(/\[api\] received SIGINT/);
+    expect(output).toMatch(/\[worker\] received SIGINT/);
+    expect(output).not.toMatch(/received SIGTERM/);
+    // The demo removed its queue from Redis on the way out.
+    expect(output).not.toContain('could not remove the queue');
+    expect(await redisKeys(queuePrefix)).toEqual([]);
   }, 300_000);
 });
