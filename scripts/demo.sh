@@ -12,8 +12,11 @@ bash scripts/setup.sh
 source scripts/node-env.sh
 echo "demo: node $(node -v) ($(command -v node))"
 export TURBO_TELEMETRY_DISABLED=1
-pnpm exec turbo run build --filter=@shipshape/example-api --filter=@shipshape/example-worker \
-  --output-logs=errors-only
+build=(pnpm exec turbo run build --filter=@shipshape/example-api --filter=@shipshape/example-worker
+  --output-logs=errors-only)
+# NO_COLOR (https://no-color.org) means no escape codes at all: turbo's colours and its progress
+# line's cursor codes both go when it does not write to a terminal.
+if [ -n "${NO_COLOR:-}" ]; then "${build[@]}" --no-color 2>&1 | cat; else "${build[@]}"; fi
 
 export NODE_ENV=${NODE_ENV:-development}
 export DATABASE_FILE=${DATABASE_FILE:-$PWD/.data/demo.sqlite}
@@ -22,6 +25,16 @@ export SERVER_HOST=127.0.0.1 ADMIN_HOST=127.0.0.1
 api_port=${SERVER_PORT:-3000}
 api_admin_port=${API_ADMIN_PORT:-9464}
 worker_admin_port=${WORKER_ADMIN_PORT:-9465}
+
+# A port already taken ends the demo here, with one line naming it and the variable that moves it.
+for pair in "SERVER_PORT=$api_port" "API_ADMIN_PORT=$api_admin_port" "WORKER_ADMIN_PORT=$worker_admin_port"; do
+  if ! node -e 'const s = require("node:net").createServer();
+      s.once("error", () => process.exit(1)).listen(Number(process.argv[1]), "127.0.0.1", () => s.close());' \
+      "${pair#*=}"; then
+    echo "demo: 127.0.0.1:${pair#*=} is already in use; set ${pair%%=*} to a free port (e.g. ${pair%%=*}=$((${pair#*=} + 100)) npm run demo)" >&2
+    exit 1
+  fi
+done
 
 node apps/api/dist/migrate.js
 
