@@ -189,6 +189,14 @@ describe.each(overlays)('overlay %s', (overlay) => {
     }
   });
 
+  it('sets ADMIN_HOST=0.0.0.0 on both Deployments: the apps default to loopback, which the kubelet and Prometheus cannot reach', () => {
+    const deployments = workloads(objects).filter((w) => w.kind === 'Deployment');
+    expect(deployments.map((w) => w.name).sort()).toEqual(['shipshape-api', 'shipshape-worker']);
+    for (const workload of deployments) {
+      expect(envValue(onlyContainer(workload), 'ADMIN_HOST'), workload.name).toBe('0.0.0.0');
+    }
+  });
+
   it('routes each Service port to a named container port of the pods it selects', () => {
     for (const service of objects.filter((o) => o.kind === 'Service')) {
       const spec = service.spec as ServiceSpec;

@@ -48,6 +48,26 @@ describe.each(overlays)('shutdown timing in overlay %s', (overlay) => {
   );
 
   it.each(apps)(
+    '%s: SHUTDOWN_GRACE_PERIOD is set to terminationGracePeriodSeconds (the app checks its budget against it)',
+    (app, name) => {
+      const workload = workloads(objects).find((w) => w.name === name)!;
+      const environment = containerEnvironment(onlyContainer(workload), objects);
+      const declared = environment.get('SHUTDOWN_GRACE_PERIOD');
+      expect(
+        declared,
+        `${name}: SHUTDOWN_GRACE_PERIOD is not set (the default is a guess)`,
+      ).toBeDefined();
+      expect(parseDurationMs(declared!), name).toBe(
+        (workload.pod.terminationGracePeriodSeconds ?? 30) * 1_000,
+      );
+      // And what the app is told leaves room for its own budget (its configuration rule).
+      expect(setting(environment, app, 'SHUTDOWN_TIMEOUT'), name).toBeLessThan(
+        parseDurationMs(declared!),
+      );
+    },
+  );
+
+  it.each(apps)(
     '%s: drain delay ≥ readiness period × failure threshold when a Service routes traffic to it',
     (app, name) => {
       const workload = workloads(objects).find((w) => w.name === name)!;
@@ -94,6 +114,21 @@ describe('shutdown timing in docker/compose.yaml', () => {
         setting(environment, app, 'SHUTDOWN_TIMEOUT');
       expect(parseDurationMs(service.stop_grace_period ?? '10s')).toBeGreaterThanOrEqual(
         budgetMs + MARGIN_MS,
+      );
+    },
+  );
+
+  it.each(['api', 'worker'] as const)(
+    '%s: SHUTDOWN_GRACE_PERIOD is set to stop_grace_period',
+    (app) => {
+      const service = loadCompose().services[app]!;
+      const declared = service.environment?.SHUTDOWN_GRACE_PERIOD;
+      expect(
+        declared,
+        `${app}: SHUTDOWN_GRACE_PERIOD is not set (the default is a guess)`,
+      ).toBeDefined();
+      expect(parseDurationMs(String(declared))).toBe(
+        parseDurationMs(service.stop_grace_period ?? '10s'),
       );
     },
   );

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { limiter } from './lib/limiter.js';
-import { inCleanCopy, workspacePackages, type WorkspacePackage } from './lib/packed.js';
+import { cloneEnv, inCleanCopy, workspacePackages, type WorkspacePackage } from './lib/packed.js';
 import { execFileAsync } from './repo.js';
 
 const packages = workspacePackages();
@@ -46,27 +46,39 @@ function declaredNames(pkg: WorkspacePackage, copy: string): Record<string, stri
   return names;
 }
 
-/** Builds a clean copy and runs its `api-report --check` there (the working tree is untouched). */
+/**
+ * Runs `api-report --check` in a fresh-clone-like copy (the working tree is untouched), after
+ * building the workspace packages it depends on there (its own build needs their declarations).
+ */
 function check(pkg: WorkspacePackage): Promise<Checked> {
   return inCleanCopy(pkg, async (copy) => {
-    const result = await execFileAsync('pnpm', ['run', 'api-report', '--check'], {
-      cwd: copy,
-      timeout: 180_000,
-    }).then(
-      ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
-      (error: unknown) => {
-        const {
-          code,
-          stdout = '',
-          stderr = '',
-        } = error as {
-          code?: number;
-          stdout?: string;
-          stderr?: string;
-        };
-        return { code: typeof code === 'number' ? code : 1, output: stdout + stderr };
-      },
-    );
+    const result = await execFileAsync(
+      'pnpm',
+      ['exec', 'turbo', 'run', 'build', `--filter=${pkg.name}^...`, '--output-logs=errors-only'],
+      { cwd: copy, env: cloneEnv(), timeout: 240_000 },
+    )
+      .then(() =>
+        execFileAsync('pnpm', ['run', 'api-report', '--check'], {
+          cwd: copy,
+          env: cloneEnv(),
+          timeout: 180_000,
+        }),
+      )
+      .then(
+        ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
+        (error: unknown) => {
+          const {
+            code,
+            stdout = '',
+            stderr = '',
+          } = error as {
+            code?: number;
+            stdout?: string;
+            stderr?: string;
+          };
+          return { code: typeof code === 'number' ? code : 1, output: stdout + stderr };
+        },
+      );
     return { ...result, names: declaredNames(pkg, copy) };
   });
 }
@@ -85,8 +97,10 @@ beforeAll(async () => {
 
 describe.each(packages.map((pkg) => [pkg.dir, pkg] as const))('packages/%s', (_dir, pkg) => {
   it('has an api-report script and committed API reports that match a fresh build', async () => {
+    // It builds the package and the workspace packages it imports first, as prepack does, so it
+    // works in a fresh clone.
     expect(pkg.manifest.scripts['api-report']).toBe(
-      'pnpm run build && node ../../scripts/api-report.mjs',
+      `TURBO_TELEMETRY_DISABLED=1 turbo run build --filter=${pkg.manifest.name}... --output-logs=errors-only && node ../../scripts/api-report.mjs`,
     );
     const { code, output } = await results.get(pkg.dir)!;
     const reports = readdirSync(pkg.root).filter((file) => file.endsWith('.api.md'));

@@ -1,12 +1,13 @@
-// Every package as it is published: packed by `pnpm pack` from a copy without dist/ (so only its
-// prepack script can build what the tarball holds), checked by publint and are-the-types-wrong; then
+// Every package as it is published: packed by `pnpm pack` in a fresh-clone-like copy of the
+// repository where no package has a dist/ (so only its prepack script can build what the tarball
+// holds, and the workspace packages it depends on), checked by publint and are-the-types-wrong; then
 // docs that run: every TypeScript and JavaScript block of every package README, unchanged, against
 // the tarball installed by npm into a blank ESM project, type-checked with module nodenext and run
 // (servers until they listen, then stopped with the signal their marker names; see
 // lib/readme-blocks.ts); and a blank CommonJS project that require()s the package and type-checks a
 // use of it. On the pinned Node and on the oldest one `engines` allows.
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -22,8 +23,11 @@ import { limiter } from './lib/limiter.js';
 import { formatMessage } from 'publint/utils';
 import { execFileAsync, repoRoot } from './repo.js';
 import {
+  buildWithDependencies,
   catalog,
+  cloneEnv,
   fetchNode,
+  inCleanCopy,
   missingExportTargets,
   packFromCleanCopy,
   tarballFiles,
@@ -31,7 +35,13 @@ import {
   workspacePackages,
   type NodeBuild,
 } from './lib/packed.js';
-import { packageNameOf, parseMarker, readmeBlocks, type ReadmeBlock } from './lib/readme-blocks.js';
+import {
+  installLineProblems,
+  packageNameOf,
+  parseMarker,
+  readmeBlocks,
+  type ReadmeBlock,
+} from './lib/readme-blocks.js';
 
 const packages = workspacePackages().map((pkg) => ({
   ...pkg,
@@ -90,7 +100,13 @@ async function areTheTypesWrong(tarball: string): Promise<{ code: number; output
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'readme-examples-'));
-  for (const pkg of packages) tarballs.set(pkg.dir, packFromCleanCopy(pkg, join(work, 'tarballs')));
+  // Each pack copies the repository, installs it offline and builds through turbo.
+  const packLimit = limiter(3);
+  for (const pkg of packages)
+    tarballs.set(
+      pkg.dir,
+      packLimit(() => packFromCleanCopy(pkg, join(work, 'tarballs'))),
+    );
   for (const version of versions) nodes.set(version, fetchNode(version));
   const checkLimit = limiter(2);
   for (const pkg of packages) {
@@ -166,11 +182,24 @@ async function problemsOf(project: BlankProject, block: ReadmeBlock): Promise<st
 describe.each(packages.map((pkg) => [pkg.dir, pkg] as const))(
   'the tarball of packages/%s',
   (_dir, pkg) => {
-    it('is built by its prepack script from a copy without dist/, and holds every file its manifest names', async () => {
-      expect(pkg.manifest.scripts['prepack']).toBe('pnpm run build');
+    it('is built by its prepack script (with its workspace dependencies) from a fresh clone without any dist/, and holds every file its manifest names', async () => {
+      expect(pkg.manifest.scripts['prepack']).toBe(buildWithDependencies(pkg));
+      // The documented one-package test command builds first too, except under turbo, whose test
+      // task already depends on the build (turbo.json), so nothing is built twice.
+      expect(pkg.manifest.scripts['pretest']).toBe(
+        `test -n "$TURBO_HASH" || ${buildWithDependencies(pkg)}`,
+      );
       const files = await tarballFiles(await tarballs.get(pkg.dir)!);
       expect(missingExportTargets(pkg.manifest, files)).toEqual([]);
       expect(files).toContain('dist/index.js');
+    });
+
+    it('has an install line that installs every package its runnable README examples import', () => {
+      const readme = join(pkg.root, 'README.md');
+      const problems = existsSync(readme)
+        ? installLineProblems(pkg.name, readFileSync(readme, 'utf8'), pkg.blocks)
+        : [];
+      expect(problems.map((problem) => `packages/${pkg.dir}/README.md: ${problem}`)).toEqual([]);
     });
 
     it('passes publint --strict and are-the-types-wrong', async () => {
@@ -193,10 +222,55 @@ describe('the tarball check', () => {
   it('finds dist/ missing from a package packed without its prepack script', async () => {
     const shutdown = packages.find((pkg) => pkg.dir === 'shutdown')!;
     const tarball = await packFromCleanCopy(shutdown, join(work, 'without-prepack'), {
-      withoutPrepack: true,
+      prepack: null,
     });
     const missing = missingExportTargets(shutdown.manifest, await tarballFiles(tarball));
     expect(missing).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts']));
+  });
+
+  it('borrows no build from the working tree: a prepack that builds only the package itself fails', async () => {
+    const health = packages.find((pkg) => pkg.dir === 'health')!;
+    const failure = await packFromCleanCopy(health, join(work, 'own-build-only'), {
+      prepack: 'pnpm run build',
+    }).then(
+      () => undefined,
+      (error: unknown) => error as { stdout?: string; stderr?: string },
+    );
+    expect(failure, 'packed with a build of the package alone').toBeDefined();
+    expect(`${failure?.stdout ?? ''}${failure?.stderr ?? ''}`).toMatch(
+      /TS2307: Cannot find module '@shipshape\/contracts'/,
+    );
+  });
+});
+
+describe("a package's pretest script, in a fresh clone", () => {
+  it('builds the package and its workspace dependencies, rebuilds after an edit, and does nothing under turbo', async () => {
+    const shutdown = packages.find((pkg) => pkg.dir === 'shutdown')!;
+    await inCleanCopy(shutdown, async (copy) => {
+      const contracts = join(copy, '..', 'contracts');
+      const pretest = (env: Record<string, string> = {}) =>
+        execFileAsync('pnpm', ['run', 'pretest'], {
+          cwd: copy,
+          env: cloneEnv(env),
+          timeout: 240_000,
+        }).then(({ stdout, stderr }) => stdout + stderr);
+      await pretest();
+      expect(existsSync(join(copy, 'dist', 'index.js'))).toBe(true);
+      expect(existsSync(join(contracts, 'dist', 'index.js'))).toBe(true);
+
+      // An edit to a dependency's src/ reaches its dist/ before the tests run: never a stale build.
+      await appendFile(join(contracts, 'src', 'index.ts'), 'export const EDITED = 1;\n');
+      await pretest();
+      expect(await readFile(join(contracts, 'dist', 'index.js'), 'utf8')).toContain('EDITED');
+
+      // Under turbo (which sets TURBO_HASH in every task) the test task's own dependsOn built it.
+      await appendFile(join(contracts, 'src', 'index.ts'), 'export const UNDER_TURBO = 1;\n');
+      const output = await pretest({ TURBO_HASH: 'outer-task' });
+      expect(output).not.toContain('Tasks:');
+      expect(await readFile(join(contracts, 'dist', 'index.js'), 'utf8')).not.toContain(
+        'UNDER_TURBO',
+      );
+    });
   });
 });
 
@@ -280,6 +354,52 @@ console.log('never listens');
       siblings: await siblingTarballs(shutdown.manifest.dependencies),
     });
   }, 600_000);
+
+  it('fails an install line that leaves out a package a runnable example imports', () => {
+    const readme = (install: string) => `# x
+
+## Install
+
+\`\`\`sh
+${install}
+\`\`\`
+
+## Example
+
+<!-- example: server, then SIGTERM -->
+
+\`\`\`ts
+import express from 'express';
+import knex from 'knex';
+import { createShutdown } from '@shipshape/shutdown';
+const db = knex({ client: 'pg', connection: process.env.DATABASE_URL });
+\`\`\`
+
+<!-- example: fragment -->
+
+\`\`\`ts
+import { it } from 'vitest';
+\`\`\`
+`;
+    expect(installLineProblems('@shipshape/shutdown', readme('npm i @shipshape/shutdown'))).toEqual(
+      [
+        'the example at line 13 needs express, which the install line (@shipshape/shutdown) does not install',
+        'the example at line 13 needs knex, which the install line (@shipshape/shutdown) does not install',
+        'the example at line 13 needs pg, which the install line (@shipshape/shutdown) does not install',
+      ],
+    );
+    expect(
+      installLineProblems(
+        '@shipshape/shutdown',
+        readme(
+          'npm i @shipshape/shutdown knex@^3 pg\nnpm install --save express # for the example',
+        ),
+      ),
+    ).toEqual([]);
+    expect(installLineProblems('@shipshape/shutdown', '# x\n\nno install section')).toEqual([
+      'has no `npm i @shipshape/shutdown` line in a shell block under "## Install"',
+    ]);
+  });
 
   it('rejects a marker it does not know', () => {
     expect(() => parseMarker('servr, then SIGTERM')).toThrow(/unknown example marker/);

@@ -1,5 +1,7 @@
 import { ConfigError, exitOnConfigError, loadConfig } from '@shipshape/config';
 import { createShutdown, ShutdownConfigError, type ShutdownOptions } from '@shipshape/shutdown';
+import { createLogger } from '@shipshape/logger';
+import { DEFAULTS, LOG_LEVEL_HANDLER_DEFAULTS } from '@shipshape/logger/defaults';
 import { describe, expect, it } from 'vitest';
 import { rules, schema } from './config.js';
 
@@ -70,5 +72,63 @@ describe('API configuration', () => {
     expect(written.join('')).toMatch(
       /^Configuration is invalid \(1 problem\):\n {2}- @shipshape\/shutdown: invalid option "drainDelayMs"/,
     );
+  });
+});
+
+describe('log-level change bounds (LOG_MAX_MODULE_LEVELS, LOG_LEVEL_CHANGE_EXPIRY, LOG_LEVEL_CHANGE_MAX_EXPIRY)', () => {
+  it('default to what the logger uses without them (one source of truth per default)', () => {
+    const { log } = load({});
+    expect(log.maxModuleLevels).toBe(DEFAULTS.maxModuleLevels);
+    expect(log.levelChangeExpiry).toBe(LOG_LEVEL_HANDLER_DEFAULTS.defaultExpiresInMs);
+    expect(log.levelChangeMaxExpiry).toBe(LOG_LEVEL_HANDLER_DEFAULTS.maxExpiresInMs);
+  });
+
+  it('are read from the environment, and refused out of range or contradicting each other', () => {
+    expect(
+      load({
+        LOG_MAX_MODULE_LEVELS: '100',
+        LOG_LEVEL_CHANGE_EXPIRY: '1h',
+        LOG_LEVEL_CHANGE_MAX_EXPIRY: '1h',
+      }).log,
+    ).toMatchObject({
+      maxModuleLevels: 100,
+      levelChangeExpiry: 3_600_000,
+      levelChangeMaxExpiry: 3_600_000,
+    });
+    for (const [env, key] of [
+      [{ LOG_MAX_MODULE_LEVELS: '0' }, 'log.maxModuleLevels'],
+      [{ LOG_MAX_MODULE_LEVELS: '101' }, 'log.maxModuleLevels'],
+      [{ LOG_LEVEL_CHANGE_EXPIRY: '0' }, 'log.levelChangeExpiry'],
+      [{ LOG_LEVEL_CHANGE_MAX_EXPIRY: '25d' }, 'log.levelChangeMaxExpiry'],
+      [
+        { LOG_LEVEL_CHANGE_EXPIRY: '2h', LOG_LEVEL_CHANGE_MAX_EXPIRY: '1h' },
+        'log.levelChangeExpiry',
+      ],
+    ] as const) {
+      expect(() => load(env), JSON.stringify(env)).toThrow(new RegExp(key.replace('.', '\\.')));
+    }
+  });
+
+  it('reports the logger’s own options check, should it ever fire, as a config error: one message, exit 78', () => {
+    let caught: unknown;
+    try {
+      createLogger({ service: 'test', maxModuleLevels: -1 });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ code: 'LOGGER_INVALID_OPTIONS' });
+    const written: string[] = [];
+    const codes: number[] = [];
+    expect(() =>
+      exitOnConfigError(caught, {
+        stderr: { write: (text: string) => written.push(text) },
+        exit: (code) => void codes.push(code),
+      }),
+    ).toThrow();
+    expect(codes).toEqual([78]);
+    expect(written.join('')).toMatch(
+      /^Configuration is invalid \(1 problem\):\n {2}- createLogger: maxModuleLevels must be a whole number/,
+    );
+    expect(written.join('')).not.toContain('    at ');
   });
 });

@@ -1,3 +1,4 @@
+import type { Config, ConfigRule } from '@shipshape/config';
 import {
   adminRules,
   adminSchema,
@@ -9,9 +10,38 @@ import {
   serverSchema,
   shutdownRules,
   shutdownSchema,
-  type Config,
-  type ConfigRule,
-} from '@shipshape/config';
+} from '@shipshape/config/fragments';
+
+/**
+ * Bounds of runtime log-level changes (PUT /admin/log-level). The API and the worker declare the
+ * same keys: each app's config test pins them to the logger's defaults.
+ */
+function logLevelChangeSchema() {
+  return {
+    maxModuleLevels: {
+      doc: 'Most child-logger modules that may have their own level at once (PUT /admin/log-level with a module); further modules are refused with 409. At most 100, so GET /admin/log-level stays under 16 KB.',
+      format: 'nat',
+      min: 1,
+      max: 100,
+      default: 32,
+      env: 'LOG_MAX_MODULE_LEVELS',
+    },
+    levelChangeExpiry: {
+      doc: 'How long a PUT /admin/log-level change lasts when it names no expiresInMs; then the level reverts by itself, in ms.',
+      format: 'duration',
+      min: '1ms',
+      default: '15m',
+      env: 'LOG_LEVEL_CHANGE_EXPIRY',
+    },
+    levelChangeMaxExpiry: {
+      doc: 'Longest expiresInMs a PUT /admin/log-level may ask for, in ms.',
+      format: 'duration',
+      min: '1ms',
+      default: '24h',
+      env: 'LOG_LEVEL_CHANGE_MAX_EXPIRY',
+    },
+  } as const;
+}
 
 /**
  * Every setting of the API, composed from the config package's fragments plus the app's own.
@@ -20,7 +50,7 @@ import {
 export const schema = {
   server: serverSchema({ port: 3000 }),
   admin: adminSchema({ port: 9464 }),
-  log: logSchema(),
+  log: { ...logSchema(), ...logLevelChangeSchema() },
   database: {
     ...databaseSchema(),
     migrateOnStart: {
@@ -134,6 +164,11 @@ export const rules: readonly ConfigRule<AppConfig>[] = [
   ...adminRules(),
   ...databaseRules(),
   ...shutdownRules(),
+  {
+    keys: ['log.levelChangeExpiry', 'log.levelChangeMaxExpiry'],
+    rule: 'log.levelChangeExpiry must not exceed log.levelChangeMaxExpiry',
+    check: (c) => c.log.levelChangeExpiry <= c.log.levelChangeMaxExpiry,
+  },
   {
     keys: ['admin.port', 'server.port'],
     rule: 'admin.port must differ from server.port (the admin surface never shares the public port)',

@@ -9,11 +9,17 @@ import { telemetry } from '@shipshape/telemetry/register'; // first: when not pr
 import { exitOnConfigError, loadConfigOrExit, redactConfig } from '@shipshape/config';
 import { createHealth } from '@shipshape/health';
 import { eventLoopDelayCheck, knexCheck, redisCheck } from '@shipshape/health/checks';
-import { accessLog, createLogger, logLevelHandler, requestContext } from '@shipshape/logger';
+import {
+  accessLog,
+  createLogger,
+  logLevelHandler,
+  requestContext,
+  type Logger,
+} from '@shipshape/logger';
 import { createMetrics } from '@shipshape/metrics';
 import { createShutdown, type Shutdown } from '@shipshape/shutdown';
+import { adminInfo } from './admin/admin-info.js';
 import { adminListener } from './admin/admin-server.js';
-import { infoHandler } from './admin/info.js';
 import { rules, schema } from './config.js';
 import { createDatabase } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -39,15 +45,22 @@ const { version } = readPackageInfo();
 // 2. Logger.
 // Lines go to stdout, and also out as OTLP log records when a logs exporter is configured.
 const otelLogs = telemetry.logTransport();
-const logger = createLogger({
-  service: SERVICE,
-  version,
-  commit: config.build.commit,
-  level: config.log.level,
-  format: config.log.format,
-  destination: process.stdout,
-  ...(otelLogs === undefined ? {} : { transports: [otelLogs] }),
-});
+// Its own options check backs up the schema's; should it fire, it is a config error (exit 78).
+let logger: Logger;
+try {
+  logger = createLogger({
+    service: SERVICE,
+    version,
+    commit: config.build.commit,
+    level: config.log.level,
+    format: config.log.format,
+    destination: process.stdout,
+    maxModuleLevels: config.log.maxModuleLevels,
+    ...(otelLogs === undefined ? {} : { transports: [otelLogs] }),
+  });
+} catch (error) {
+  exitOnConfigError(error);
+}
 // At debug: start-up at info fits on a screen. Secrets show as [REDACTED].
 logger.debug('configuration loaded', { config: redactConfig(config) });
 
@@ -185,17 +198,18 @@ await shutdown.startup(async () => {
       token: config.admin.token,
       health: health.handler,
       metrics: metrics.handler,
-      logLevel: logLevelHandler(logger),
-      info: infoHandler({
+      logLevel: logLevelHandler(logger, {
+        defaultExpiresInMs: config.log.levelChangeExpiry,
+        maxExpiresInMs: config.log.levelChangeMaxExpiry,
+      }),
+      info: adminInfo({
         service: SERVICE,
         version,
         commit: config.build.commit,
-        details: {
-          database: database.kind,
-          queue: QUEUE_NAME,
-          queue_prefix: config.queue.prefix,
-          telemetry: telemetry.enabled,
-        },
+        database: database.kind,
+        queue: QUEUE_NAME,
+        queuePrefix: config.queue.prefix,
+        telemetry: telemetry.enabled,
       }),
     }),
     {

@@ -3,7 +3,8 @@
  * before a rollout. Runs every pending migration, then exits 0; a bad configuration exits 78
  * before anything connects.
  */
-import { databaseRules, loadConfigOrExit } from '@shipshape/config';
+import { loadConfigOrExit } from '@shipshape/config';
+import { databaseRules } from '@shipshape/config/fragments';
 import { createLogger } from '@shipshape/logger';
 import { schema } from './config.js';
 import { createDatabase } from './db/connection.js';

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { ADMIN_SCHEMA_DEFAULTS, assertReadmeTable, TIMER_MAX_MS } from '@shipshape/config';
+import { assertReadmeTable } from '@shipshape/config/docs';
+import { ADMIN_SCHEMA_DEFAULTS } from '@shipshape/config/fragments';
+import { TIMER_MAX_MS } from '@shipshape/config/parse';
 import { describe, expect, it } from 'vitest';
 import { schema } from './config.js';
 import { ERROR_HANDLER_DEFAULTS } from './http/error-handler.js';

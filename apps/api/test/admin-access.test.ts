@@ -9,7 +9,7 @@ import {
   type NamespaceResponse,
   type NetworkNamespace,
 } from '@shipshape/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { APP_DIR, isolatedEnv, startApp, type AppProcess } from './helpers/app-process.js';
 import { waitFor } from './helpers/ports.js';
 import { deleteKeys } from './helpers/redis.js';
@@ -31,22 +31,30 @@ const LEVEL_CHANGE: Request = {
 };
 const OPEN = ['/livez', '/readyz', '/startupz', '/healthz', '/metrics'];
 
-let namespace: NetworkNamespace | undefined;
+let created: NetworkNamespace | undefined;
 let unavailable = '';
 beforeAll(async () => {
   try {
-    namespace = await createNetworkNamespace();
+    created = await createNetworkNamespace();
   } catch (error) {
     unavailable = error instanceof Error ? error.message : String(error);
-    console.warn(
-      `admin-access: network namespaces cannot be created here (${unavailable}); the remote-caller ` +
-        'cases are covered by the unit test src/admin/admin-access.test.ts only.',
-    );
   }
 });
 afterAll(async () => {
-  await namespace?.remove();
+  await created?.remove();
 });
+
+/**
+ * The namespace, or the test is marked skipped, with the reason, from here on (what ran before
+ * still counts: a failure there fails the test).
+ */
+function outside(ctx: TestContext): NetworkNamespace {
+  if (created !== undefined) return created;
+  return ctx.skip(
+    `network namespaces cannot be created here (${unavailable}); the remote-caller rule is ` +
+      'covered by the unit test src/admin/admin-access.test.ts only',
+  );
+}
 
 /** Sends each request, in order, from inside the namespace to the app's admin port. */
 async function fromOutside(
@@ -71,11 +79,11 @@ async function withApp(env: Record<string, string>, run: (app: AppProcess) => Pr
 }
 
 describe('admin access from a non-loopback caller (built app, ADMIN_HOST=0.0.0.0)', () => {
-  it('without a token: changes and details 403, probes and /metrics 200; loopback may change', async () => {
+  it('without a token: changes and details 403, probes and /metrics 200; loopback may change', async (ctx) => {
     await withApp({}, async (app) => {
       const local = await fetch(`${app.adminUrl}/admin/log-level`, LEVEL_CHANGE);
       expect(local.status).toBe(200);
-      if (namespace === undefined) return expect(unavailable).not.toBe('');
+      const namespace = outside(ctx);
       const refused = await fromOutside(namespace, app, [
         ['/admin/log-level', LEVEL_CHANGE],
         ['/admin/log-level', { method: 'DELETE' }],
@@ -98,7 +106,7 @@ describe('admin access from a non-loopback caller (built app, ADMIN_HOST=0.0.0.0
     });
   });
 
-  it('with ADMIN_TOKEN_FILE: 401 without or with a wrong token, 200 with it, probes and /metrics open', async () => {
+  it('with ADMIN_TOKEN_FILE: 401 without or with a wrong token, 200 with it, probes and /metrics open', async (ctx) => {
     const dir = mkdtempSync(join(process.env['API_TEST_SCRATCH'] ?? tmpdir(), 'token-'));
     const file = join(dir, 'admin-token');
     writeFileSync(file, `${TOKEN}\n`);
@@ -106,7 +114,7 @@ describe('admin access from a non-loopback caller (built app, ADMIN_HOST=0.0.0.0
       const localWithout = await fetch(`${app.adminUrl}/admin/log-level`, LEVEL_CHANGE);
       expect(localWithout.status).toBe(401);
       expect(app.rawStdout.join('\n')).not.toContain(TOKEN);
-      if (namespace === undefined) return expect(unavailable).not.toBe('');
+      const namespace = outside(ctx);
       const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
       const withToken = (token: string): Request => ({
         ...LEVEL_CHANGE,
@@ -141,7 +149,7 @@ describe('admin access from a non-loopback caller (built app, ADMIN_HOST=0.0.0.0
 });
 
 describe('admin bind address', () => {
-  it('is loopback by default: the admin port answers on 127.0.0.1 and not on another address', async () => {
+  it('is loopback by default: the admin port answers on 127.0.0.1 and not on another address', async (ctx) => {
     const [port, adminPort] = [await freePort(), await freePort()];
     const inherited = Object.fromEntries(
       Object.entries(process.env).filter(
@@ -162,7 +170,7 @@ describe('admin bind address', () => {
         proc.stdout().includes(`(admin 127.0.0.1:${adminPort})`),
       );
       expect((await fetch(`http://127.0.0.1:${adminPort}/livez`)).status).toBe(200);
-      if (namespace === undefined) return expect(unavailable).not.toBe('');
+      const namespace = outside(ctx);
       await expect(
         namespace.fetch(`http://${namespace.hostAddress}:${adminPort}/livez`),
       ).rejects.toThrow(/ECONNREFUSED/);

@@ -7,6 +7,7 @@ import {
   waitForLog,
   type AppProcess,
 } from './helpers/app-process.js';
+import { COMMON_INFO_KEYS } from '../src/admin/admin-info.js';
 import { confirmOrder, countOrders, openDatabase } from './helpers/database.js';
 import { call, ORDER } from './helpers/http.js';
 import { createTestDatabase } from '@shipshape/testkit';
@@ -247,6 +248,10 @@ describe.each(backends)('orders API on $name', (backend) => {
       node_version: process.version,
     });
     expect(typeof info.body.uptime_seconds).toBe('number');
+    // The keys the worker's /admin/info has too (src/admin/admin-info.ts, pinned to its copy).
+    expect(Object.keys(info.body)).toEqual([...COMMON_INFO_KEYS]);
+    expect(info.body).toMatchObject({ queue: 'orders', queue_prefix: app.env['QUEUE_PREFIX'] });
+    expect(Date.parse(String(info.body.started_at))).toBeLessThanOrEqual(Date.now());
 
     const put = await call(`${app.adminUrl}/admin/log-level`, {
       method: 'PUT',

@@ -1,3 +1,4 @@
+import type { Config, ConfigRule } from '@shipshape/config';
 import {
   adminRules,
   adminSchema,
@@ -7,9 +8,7 @@ import {
   redisSchema,
   shutdownRules,
   shutdownSchema,
-  type Config,
-  type ConfigRule,
-} from '@shipshape/config';
+} from '@shipshape/config/fragments';
 import { ORDER_QUEUE } from './order-job.js';
 
 /** Nothing routes traffic to a worker, so no drain delay by default (not even under Kubernetes). */
@@ -24,10 +23,41 @@ function workerShutdownSchema() {
   } as const;
 }
 
+/**
+ * Bounds of runtime log-level changes (PUT /admin/log-level). The API and the worker declare the
+ * same keys: each app's config test pins them to the logger's defaults.
+ */
+function logLevelChangeSchema() {
+  return {
+    maxModuleLevels: {
+      doc: 'Most child-logger modules that may have their own level at once (PUT /admin/log-level with a module); further modules are refused with 409. At most 100, so GET /admin/log-level stays under 16 KB.',
+      format: 'nat',
+      min: 1,
+      max: 100,
+      default: 32,
+      env: 'LOG_MAX_MODULE_LEVELS',
+    },
+    levelChangeExpiry: {
+      doc: 'How long a PUT /admin/log-level change lasts when it names no expiresInMs; then the level reverts by itself, in ms.',
+      format: 'duration',
+      min: '1ms',
+      default: '15m',
+      env: 'LOG_LEVEL_CHANGE_EXPIRY',
+    },
+    levelChangeMaxExpiry: {
+      doc: 'Longest expiresInMs a PUT /admin/log-level may ask for, in ms.',
+      format: 'duration',
+      min: '1ms',
+      default: '24h',
+      env: 'LOG_LEVEL_CHANGE_MAX_EXPIRY',
+    },
+  } as const;
+}
+
 /** Everything the worker reads from its environment. The README's table is generated from it. */
 export const workerSchema = {
   admin: adminSchema({ port: 9465 }),
-  log: logSchema(),
+  log: { ...logSchema(), ...logLevelChangeSchema() },
   database: databaseSchema(),
   redis: redisSchema(),
   queue: {
@@ -123,4 +153,9 @@ export const workerRules: readonly ConfigRule<Config<WorkerSchema>>[] = [
   ...adminRules(),
   ...databaseRules(),
   ...shutdownRules(),
+  {
+    keys: ['log.levelChangeExpiry', 'log.levelChangeMaxExpiry'],
+    rule: 'log.levelChangeExpiry must not exceed log.levelChangeMaxExpiry',
+    check: (c) => c.log.levelChangeExpiry <= c.log.levelChangeMaxExpiry,
+  },
 ];

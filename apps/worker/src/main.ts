@@ -13,9 +13,10 @@ import {
   knexCheck,
   redisCheck,
 } from '@shipshape/health/checks';
-import { createLogger, logLevelHandler, runInJobContext } from '@shipshape/logger';
+import { createLogger, logLevelHandler, runInJobContext, type Logger } from '@shipshape/logger';
 import { createMetrics } from '@shipshape/metrics';
 import { createShutdown, type Shutdown } from '@shipshape/shutdown';
+import { adminInfo } from './admin-info.js';
 import { createAdminServer } from './admin-server.js';
 import { readVersion } from './build-info.js';
 import { workerRules, workerSchema } from './config.js';
@@ -32,7 +33,6 @@ import { waitForSchema } from './wait-for-schema.js';
 
 const SERVICE = 'worker';
 const version = readVersion();
-const startedAt = Date.now();
 
 // 1. Config: every bad key listed at once, exit 78, before anything opens.
 const config = loadConfigOrExit(workerSchema, { rules: workerRules });
@@ -40,15 +40,22 @@ const config = loadConfigOrExit(workerSchema, { rules: workerRules });
 // 2. Logger.
 // Lines go to stdout, and also out as OTLP log records when a logs exporter is configured.
 const otelLogs = telemetry.logTransport();
-const logger = createLogger({
-  service: SERVICE,
-  version,
-  commit: config.build.commit,
-  level: config.log.level,
-  format: config.log.format,
-  destination: process.stdout,
-  ...(otelLogs === undefined ? {} : { transports: [otelLogs] }),
-});
+// Its own options check backs up the schema's; should it fire, it is a config error (exit 78).
+let logger: Logger;
+try {
+  logger = createLogger({
+    service: SERVICE,
+    version,
+    commit: config.build.commit,
+    level: config.log.level,
+    format: config.log.format,
+    destination: process.stdout,
+    maxModuleLevels: config.log.maxModuleLevels,
+    ...(otelLogs === undefined ? {} : { transports: [otelLogs] }),
+  });
+} catch (error) {
+  exitOnConfigError(error);
+}
 // At debug: start-up at info fits on a screen. Secrets show as [REDACTED].
 logger.debug('configuration loaded', { config: redactConfig(config) });
 
@@ -151,23 +158,27 @@ await shutdown.startup(async () => {
     token: config.admin.token,
     health: health.handler,
     metrics: metrics.handler,
-    logLevel: logLevelHandler(logger),
-    board,
-    info: () => ({
-      service: SERVICE,
-      version,
-      commit: config.build.commit,
-      node_version: process.version,
-      uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
-      pid: process.pid,
-      state: shutdown.state,
-      queue: config.queue.name,
-      prefix: config.queue.prefix,
-      concurrency: config.worker.concurrency,
-      active_jobs: orders.activeJobIds(),
-      database: database.kind,
-      telemetry: telemetry.enabled,
+    logLevel: logLevelHandler(logger, {
+      defaultExpiresInMs: config.log.levelChangeExpiry,
+      maxExpiresInMs: config.log.levelChangeMaxExpiry,
     }),
+    board,
+    info: adminInfo(
+      {
+        service: SERVICE,
+        version,
+        commit: config.build.commit,
+        database: database.kind,
+        queue: config.queue.name,
+        queuePrefix: config.queue.prefix,
+        telemetry: telemetry.enabled,
+      },
+      () => ({
+        state: shutdown.state,
+        concurrency: config.worker.concurrency,
+        active_jobs: orders.activeJobIds(),
+      }),
+    ),
   });
   shutdown.addHttpServer('admin', admin);
   await listen(admin, config.admin.port, config.admin.host);

@@ -6,6 +6,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import knex, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMON_INFO_KEYS } from '../src/admin-info.js';
 import { ensureApiBuilt, migrate, startWorker } from './helpers/apps.js';
 import { insertOrder } from './helpers/orders.js';
 import { freePort, startRedisServer, type RedisServer } from '@shipshape/testkit';
@@ -152,9 +153,16 @@ describe('Redis stopped for five seconds under a running worker (SQLite file dat
     expect(info.body).toMatchObject({
       service: 'worker',
       queue: 'orders',
-      prefix,
+      queue_prefix: prefix,
       concurrency: 4,
     });
+    // The keys the API's /admin/info has too (src/admin-info.ts, pinned to its copy), then its own.
+    expect(Object.keys(info.body as object)).toEqual([
+      ...COMMON_INFO_KEYS,
+      'state',
+      'concurrency',
+      'active_jobs',
+    ]);
     const metrics = await (await fetch(`${admin}/metrics`)).text();
     expect(metrics).toMatch(
       /^bullmq_jobs_completed_total\{queue="orders",job_name="order.confirm".*\} \d+/m,

@@ -38,7 +38,7 @@ export async function appConfigRows(app: App): Promise<ConfigRow[]> {
     );
   }
   // @shipshape/config as the app itself resolves it (deploy does not depend on it directly).
-  const configEntry = createRequire(join(appDir, 'package.json')).resolve('@shipshape/config');
+  const configEntry = createRequire(join(appDir, 'package.json')).resolve('@shipshape/config/docs');
   const config = (await import(pathToFileURL(configEntry).href)) as {
     describeSchema(schema: unknown): { key: string; env: string; default: unknown }[];
   };

@@ -93,4 +93,41 @@ describe('exitOnConfigError', () => {
     expect(() => exitOnConfigError(schemaMistake, options)).toThrow(schemaMistake);
     expect(codes).toEqual([78]);
   });
+
+  it.each([
+    'LOGGER_INVALID_OPTIONS',
+    'METRICS_INVALID_OPTIONS',
+    'TELEMETRY_INVALID_OPTIONS',
+    'HEALTH_INVALID_OPTION',
+  ])("reports another package's options error with code %s the same way", (code) => {
+    const error = Object.assign(
+      new Error('createLogger: maxModuleLevels must be a whole number from 1, got 0.'),
+      { code },
+    );
+    const { written, codes, options } = capture();
+    expect(() => exitOnConfigError(error, options)).toThrow(error);
+    expect(codes).toEqual([78]);
+    expect(written.join('')).toBe(
+      'Configuration is invalid (1 problem):\n' +
+        '  - createLogger: maxModuleLevels must be a whole number from 1, got 0.\n' +
+        'Fix these in the environment variables, the files named by CONFIG_FILE, or the --key=value arguments, then restart.\n' +
+        'Exiting with code 78 (EX_CONFIG).\n',
+    );
+    expect(written.join('')).not.toContain('    at ');
+  });
+
+  it.each([
+    'LOGGER_INVALID_LEVEL',
+    'LOGGER_LIMIT_EXCEEDED',
+    'HEALTH_INVALID_CHECK',
+    'INVALID_OPTIONS',
+    'logger_invalid_options',
+    'LOGGER_INVALID_OPTIONS_X',
+  ])('rethrows an error with code %s: not an options error', (code) => {
+    const error = Object.assign(new Error('x'), { code });
+    const { written, codes, options } = capture();
+    expect(() => exitOnConfigError(error, options)).toThrow(error);
+    expect(written).toEqual([]);
+    expect(codes).toEqual([]);
+  });
 });

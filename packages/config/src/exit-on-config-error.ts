@@ -12,12 +12,16 @@ export interface ExitOnConfigErrorOptions {
 }
 
 /**
- * Another package's check of the options the configuration fed it, such as @shipshape/shutdown's
- * `ShutdownConfigError` (`code: 'SHUTDOWN_CONFIG_INVALID'`): an Error whose code ends in `_CONFIG_INVALID`.
+ * Another package's check of the options the configuration fed it: an Error whose code ends in
+ * `_CONFIG_INVALID` (@shipshape/shutdown's `ShutdownConfigError`) or `_INVALID_OPTIONS`
+ * (`LOGGER_INVALID_OPTIONS`, `METRICS_INVALID_OPTIONS`, `TELEMETRY_INVALID_OPTIONS`;
+ * @shipshape/health's singular `HEALTH_INVALID_OPTION` too).
  */
+const OPTIONS_ERROR_CODE = /^[A-Z][A-Z0-9_]*_(?:CONFIG_INVALID|INVALID_OPTIONS?)$/;
+
 function isOptionsError(error: unknown): error is Error & { code: string } {
   const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && code.endsWith('_CONFIG_INVALID');
+  return typeof code === 'string' && OPTIONS_ERROR_CODE.test(code);
 }
 
 function configErrorText(error: unknown): string | undefined {
@@ -36,8 +40,9 @@ function configErrorText(error: unknown): string | undefined {
 }
 
 /**
- * For a `ConfigError`, or another package's options error (code ending in `_CONFIG_INVALID`): writes
- * one multi-line message to stderr and exits with 78 (EX_CONFIG). Anything else is rethrown untouched.
+ * For a `ConfigError`, or another package's options error (code ending in `_CONFIG_INVALID` or
+ * `_INVALID_OPTIONS`): writes one multi-line message to stderr and exits with 78 (EX_CONFIG).
+ * Anything else is rethrown untouched.
  * Never returns: if an injected `exit` returns, the error is rethrown.
  */
 export function exitOnConfigError(error: unknown, options: ExitOnConfigErrorOptions = {}): never {

@@ -79,7 +79,8 @@ describe('README example', () => {
     );
     const checked = fixture
       .split('// --- type checks below')[0]
-      ?.replace("from '../../src/index.js';", "from '@shipshape/config';");
+      ?.replace("from '../../src/index.js';", "from '@shipshape/config';")
+      .replace("from '../../src/fragments/index.js';", "from '@shipshape/config/fragments';");
     expect(example).toBeDefined();
     expect(checked).toBe(example);
   });

@@ -16,3 +16,14 @@ export class LoggerError extends Error {
     this.code = code;
   }
 }
+
+/**
+ * Whether `error` is a LoggerError, also one thrown by another copy of this package (two versions
+ * installed side by side), where `instanceof` says no.
+ */
+export function isLoggerError(error: unknown): error is LoggerError {
+  if (error instanceof LoggerError) return true;
+  if (!(error instanceof Error)) return false;
+  const { code } = error as { code?: unknown };
+  return error.name === 'LoggerError' && typeof code === 'string' && code.startsWith('LOGGER_');
+}

@@ -41,4 +41,36 @@ describe('package exports (built dist, as apps import it)', () => {
       expect(typeof logger[method], method).toBe('function');
     }
   });
+
+  it('keeps the root small and the defaults on their own entry point', async () => {
+    const rootEntry = '../dist/index.js';
+    const root = (await import(rootEntry)) as Record<string, unknown>;
+    expect(Object.keys(root).sort()).toEqual([
+      'LoggerError',
+      'accessLog',
+      'createLogger',
+      'getContext',
+      'isLoggerError',
+      'logLevelHandler',
+      'requestContext',
+      'runInJobContext',
+      'runWithContext',
+      'winstonTransport',
+    ]);
+    const defaultsEntry = '../dist/defaults.js';
+    const defaults = (await import(defaultsEntry)) as Record<string, unknown>;
+    expect(Object.keys(defaults).sort()).toEqual([
+      'ACCESS_LOG_DEFAULTS',
+      'DEFAULTS',
+      'DEFAULT_REDACT_KEYS',
+      'LOG_LEVEL_HANDLER_DEFAULTS',
+      'REQUEST_CONTEXT_DEFAULTS',
+      'isValidRequestId',
+    ]);
+    const isLoggerError = root.isLoggerError as (error: unknown) => boolean;
+    const foreign = Object.assign(new Error('x'), { name: 'LoggerError', code: 'LOGGER_CLOSED' });
+    expect(isLoggerError(foreign)).toBe(true);
+    expect(isLoggerError(Object.assign(new Error('x'), { code: 'LOGGER_CLOSED' }))).toBe(false);
+    expect(isLoggerError('LoggerError')).toBe(false);
+  });
 });

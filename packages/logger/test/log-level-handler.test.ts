@@ -1,6 +1,7 @@
 import { Agent, createServer, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, LOG_LEVEL_HANDLER_DEFAULTS, logLevelHandler } from '../src/index.js';
+import { LOG_LEVEL_HANDLER_DEFAULTS } from '../src/defaults.js';
+import { createLogger, logLevelHandler } from '../src/index.js';
 import { Capture } from './helpers.js';
 import { listen } from './server.js';
 

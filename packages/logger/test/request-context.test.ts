@@ -2,7 +2,8 @@ import { createServer } from 'node:http';
 import { PassThrough } from 'node:stream';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, getContext, isValidRequestId, requestContext } from '../src/index.js';
+import { isValidRequestId } from '../src/defaults.js';
+import { createLogger, getContext, requestContext } from '../src/index.js';
 import { Capture } from './helpers.js';
 import { listen } from './server.js';
 

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execFileAsync, repoRoot } from '../repo.js';
 import type { NodeBuild, WorkspacePackage } from './packed.js';
-import { packageNameOf, type ReadmeBlock } from './readme-blocks.js';
+import { knexDrivers, packageNameOf, type ReadmeBlock } from './readme-blocks.js';
 
 /** The real services README examples may use (the project's own, started by scripts/setup.sh). */
 export const EXAMPLE_SERVICES = {
@@ -26,20 +26,9 @@ export const EXAMPLE_TIMEOUTS = {
 
 const TSC = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 
-/** knex loads its driver by the `client` name; the example needs that package installed. */
-const KNEX_DRIVERS: Readonly<Record<string, string>> = {
-  pg: 'pg',
-  postgres: 'pg',
-  postgresql: 'pg',
-  'better-sqlite3': 'better-sqlite3',
-  sqlite3: 'sqlite3',
-  mysql: 'mysql',
-  mysql2: 'mysql2',
-};
-
 /**
  * A use of each package from CommonJS (`pkg` is the root entry point, loaded with require()),
- * type-checked and run. A package without an entry only has its names checked.
+ * type-checked and run. Every package needs one (commonJsUseOf throws for a package without).
  */
 const COMMONJS_USE: Readonly<Record<string, string>> = {
   health: `const health = pkg.createHealth();
@@ -62,6 +51,11 @@ void logger.flush();`,
 const port: number = pkg.loadConfig(schema, { env: {}, argv: [] }).port;
 if (port !== 3000) throw new Error(String(port));`,
   telemetry: `if (pkg.isTelemetryError(new Error('not one'))) throw new Error('isTelemetryError');`,
+  contracts: `const masked: string = pkg.maskSecrets('postgres://app:s3cret@db:5432/orders?access_token=abc');
+if (masked !== \`postgres://app:\${pkg.REDACTED}@db:5432/orders?access_token=\${pkg.REDACTED}\`) throw new Error(masked);
+if (!pkg.isSecretKey('apiKey') || pkg.isSecretKey('port')) throw new Error('isSecretKey');
+const otp: (key: string) => boolean = pkg.secretKeyMatcher(['otp']);
+if (!otp('otp')) throw new Error('secretKeyMatcher');`,
 };
 
 export interface BlankProjectOptions {
@@ -149,11 +143,7 @@ function exampleDependencies(options: BlankProjectOptions): {
       if (name.startsWith('@shipshape/')) foreign.add(`line ${block.line}: ${specifier}`);
       else names.add(name);
     }
-    if (block.imports.includes('knex')) {
-      for (const match of block.code.matchAll(/\bclient:\s*['"]([\w-]+)['"]/g)) {
-        names.add(KNEX_DRIVERS[match[1]!] ?? match[1]!);
-      }
-    }
+    for (const driver of knexDrivers(block)) names.add(driver);
   }
   const rangeOf = (name: string): string | undefined => {
     const own = pkg.manifest.peerDependencies?.[name] ?? pkg.manifest.devDependencies?.[name];
@@ -252,6 +242,16 @@ console.log(JSON.stringify(out));`;
   return JSON.parse(stdout) as Record<string, string[]>;
 }
 
+function commonJsUseOf(pkg: WorkspacePackage): string {
+  const use = COMMONJS_USE[pkg.dir];
+  if (use === undefined) {
+    throw new Error(
+      `scripts/test/lib/blank-project.ts has no COMMONJS_USE entry for packages/${pkg.dir}: write a use of its root entry point (type-checked and run from CommonJS)`,
+    );
+  }
+  return use;
+}
+
 /** The CommonJS side: `cjs/use.cts` requires every entry point and uses the root one. */
 function commonJsUse(
   pkg: WorkspacePackage,
@@ -268,7 +268,7 @@ function commonJsUse(
         `const names${i}: readonly (keyof typeof ${i === 0 ? 'pkg' : `entry${i}`})[] = ${JSON.stringify(exportsByEntry[entry])};`,
     ),
     '',
-    COMMONJS_USE[pkg.dir] ?? '',
+    commonJsUseOf(pkg),
     '',
     `console.log(JSON.stringify({ ${entries
       .map((entry, i) => `'${entry}': Object.keys(${i === 0 ? 'pkg' : `entry${i}`}).sort()`)

@@ -1,8 +1,9 @@
-import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { dirname, join } from 'node:path';
+import { parse } from 'yaml';
 import { execFileAsync, readRepoFile, repoRoot } from '../repo.js';
 
 /** A Node.js build in the cache of scripts/node-env.sh. */
@@ -74,12 +75,49 @@ export function catalog(): Record<string, string> {
   return workspace.catalog ?? {};
 }
 
-const NOT_COPIED = new Set(['dist', 'node_modules', '.turbo', 'test-results.json']);
+/** The script that builds a package and the workspace packages it depends on, through turbo. */
+export function buildWithDependencies(pkg: Pick<WorkspacePackage, 'name'>): string {
+  return `TURBO_TELEMETRY_DISABLED=1 turbo run build --filter=${pkg.name}... --output-logs=errors-only`;
+}
 
 /**
- * Runs `task` in a copy of a package's sources without `dist/`, inside a scratch workspace that
- * borrows the repository's installed dependencies (and its scripts/ folder), the way a fresh clone
- * looks before a build. The working tree is never written to; the copy is removed afterwards.
+ * The repository's files as a fresh clone of this working tree holds them: what git tracks, plus
+ * untracked files it does not ignore, as they are on disk now (so uncommitted edits count), and
+ * never an ignored one (`dist/`, `node_modules/`, `.turbo/`, test results).
+ */
+function cloneFiles(): string[] {
+  const listed = execFileSync(
+    'git',
+    ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+    {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  return [...new Set(listed.split('\0').filter(Boolean))].filter((file) =>
+    existsSync(join(repoRoot, file)),
+  );
+}
+
+/**
+ * Environment for commands run in a fresh-clone copy: none of the outer turbo task's variables
+ * (`TURBO_HASH` tells a package's pretest it runs under turbo), none of pnpm's npm_* settings.
+ */
+export function cloneEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^npm_|^TURBO_|^VITEST|^NODE_OPTIONS$/i.test(key)) env[key] = value;
+  }
+  return { ...env, TURBO_TELEMETRY_DISABLED: '1', ...extra };
+}
+
+/**
+ * Runs `task` in a fresh-clone-like copy of the repository (see cloneFiles), with its dependencies
+ * installed there by `pnpm install --offline --frozen-lockfile` from the local store: no package in
+ * it has a `dist/`, and every `workspace:` dependency links to the copy's own sources, never to the
+ * working tree's build. `task` gets the copy of `pkg`'s folder. The working tree is never written
+ * to; the copy is removed afterwards.
  */
 export async function inCleanCopy<T>(
   pkg: WorkspacePackage,
@@ -87,35 +125,27 @@ export async function inCleanCopy<T>(
 ): Promise<T> {
   const scratch = await mkdtemp(join(tmpdir(), `clean-${pkg.dir}-`));
   try {
+    for (const file of cloneFiles()) {
+      await mkdir(dirname(join(scratch, file)), { recursive: true });
+      await cp(join(repoRoot, file), join(scratch, file), { verbatimSymlinks: true });
+    }
     const copy = join(scratch, 'packages', pkg.dir);
-    await mkdir(copy, { recursive: true });
-    for (const entry of await readdir(pkg.root)) {
-      if (NOT_COPIED.has(entry)) continue;
-      await cp(join(pkg.root, entry), join(copy, entry), { recursive: true });
-    }
-    if (existsSync(join(pkg.root, 'node_modules'))) {
-      await symlink(join(pkg.root, 'node_modules'), join(copy, 'node_modules'));
-    }
-    await symlink(join(repoRoot, 'node_modules'), join(scratch, 'node_modules'));
-    await symlink(join(repoRoot, 'scripts'), join(scratch, 'scripts'));
-    await cp(join(repoRoot, 'tsconfig.base.json'), join(scratch, 'tsconfig.base.json'));
-    // `workspace:` ranges resolve against the other workspaces' manifests.
-    for (const group of ['packages', 'tooling']) {
-      for (const other of readdirSync(join(repoRoot, group))) {
-        const manifest = join(repoRoot, group, other, 'package.json');
-        if ((group === 'packages' && other === pkg.dir) || !existsSync(manifest)) continue;
-        await mkdir(join(scratch, group, other), { recursive: true });
-        await cp(manifest, join(scratch, group, other, 'package.json'));
-      }
-    }
-    await writeFile(join(scratch, 'package.json'), '{ "name": "scratch", "private": true }\n');
-    // The repository's catalog, so `catalog:` ranges are written into packed manifests as usual.
-    const workspace = parse(readRepoFile('pnpm-workspace.yaml')) as Record<string, unknown>;
-    await writeFile(
-      join(scratch, 'pnpm-workspace.yaml'),
-      stringify({ ...workspace, packages: ['packages/*', 'tooling/*'] }),
+    const built = readdirSync(join(scratch, 'packages')).filter((dir) =>
+      existsSync(join(scratch, 'packages', dir, 'dist')),
     );
-    if (existsSync(join(copy, 'dist'))) throw new Error(`${copy} has a dist/ already`);
+    if (built.length > 0) throw new Error(`${scratch} has a dist/ already in: ${built.join(', ')}`);
+    try {
+      await execFileAsync(
+        'pnpm',
+        ['install', '--offline', '--frozen-lockfile', '--config.optimistic-repeat-install=false'],
+        { cwd: scratch, env: cloneEnv(), timeout: 240_000, maxBuffer: 16 * 1024 * 1024 },
+      );
+    } catch (error) {
+      const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+      throw new Error(`pnpm install --offline failed in ${scratch}:\n${stdout}${stderr}`, {
+        cause: error,
+      });
+    }
     return await task(copy);
   } finally {
     await rm(scratch, { recursive: true, force: true });
@@ -124,26 +154,33 @@ export async function inCleanCopy<T>(
 
 /**
  * Packs a package the way a fresh clone would: `pnpm pack` in a clean copy (see inCleanCopy), so
- * only its `prepack` script can put `dist/` into the tarball. Resolves to the tarball's path in
+ * only its `prepack` script can put `dist/` into the tarball, and only that script can build the
+ * workspace packages it depends on (whose declarations its own build needs). Resolves to the tarball's path in
  * `destination`.
  */
 export async function packFromCleanCopy(
   pkg: WorkspacePackage,
   destination: string,
-  options: { readonly withoutPrepack?: boolean } = {},
+  options: {
+    /** Pack with this prepack script instead of the package's own; null: with none. */
+    readonly prepack?: string | null;
+  } = {},
 ): Promise<string> {
   return inCleanCopy(pkg, async (copy) => {
-    if (options.withoutPrepack === true) {
+    if (options.prepack !== undefined) {
       const manifest = JSON.parse(readFileSync(join(copy, 'package.json'), 'utf8')) as {
         scripts: Record<string, string>;
       };
-      delete manifest.scripts['prepack'];
+      if (options.prepack === null) delete manifest.scripts['prepack'];
+      else manifest.scripts['prepack'] = options.prepack;
       await writeFile(join(copy, 'package.json'), JSON.stringify(manifest, null, 2));
     }
     await mkdir(destination, { recursive: true });
     const { stdout } = await execFileAsync('pnpm', ['pack', '--pack-destination', destination], {
       cwd: copy,
-      timeout: 180_000,
+      env: cloneEnv(),
+      timeout: 240_000,
+      maxBuffer: 16 * 1024 * 1024,
     });
     const tarball = stdout
       .trim()

@@ -141,3 +141,82 @@ export function readmeBlocks(markdown: string): ReadmeBlock[] {
   }
   return blocks;
 }
+
+/** knex loads its driver by the `client` name; an example that names one needs that package. */
+export const KNEX_DRIVERS: Readonly<Record<string, string>> = {
+  pg: 'pg',
+  postgres: 'pg',
+  postgresql: 'pg',
+  'better-sqlite3': 'better-sqlite3',
+  sqlite3: 'sqlite3',
+  mysql: 'mysql',
+  mysql2: 'mysql2',
+};
+
+/** The knex drivers a block names in `client: '…'` (when it imports knex). */
+export function knexDrivers(block: Pick<ReadmeBlock, 'code' | 'imports'>): string[] {
+  if (!block.imports.includes('knex')) return [];
+  return [...block.code.matchAll(/\bclient:\s*['"]([\w-]+)['"]/g)].map(
+    (match) => KNEX_DRIVERS[match[1]!] ?? match[1]!,
+  );
+}
+
+/**
+ * The packages a README's install section tells the reader to install: every `npm i`,
+ * `npm install`, `pnpm add` or `yarn add` line of the shell blocks under its `## Install` heading,
+ * without flags, comments or version ranges. Undefined when it has no such line.
+ */
+export function installedPackages(markdown: string): string[] | undefined {
+  const section = /^## Install\b[^\n]*\n([\s\S]*?)(?=^## |(?![\s\S]))/m.exec(markdown)?.[1];
+  if (section === undefined) return undefined;
+  const names: string[] = [];
+  let found = false;
+  for (const block of section.matchAll(/^```(?:sh|bash|shell|console)\n([\s\S]*?)^```/gm)) {
+    for (const line of block[1]!.split('\n')) {
+      const command =
+        /^\s*\$?\s*(?:npm\s+(?:i|install|add)|pnpm\s+(?:add|i|install)|yarn\s+add)\s+(.*)$/.exec(
+          line.replace(/\s#.*$/, ''),
+        );
+      if (command === null) continue;
+      found = true;
+      for (const word of command[1]!.split(/\s+/).filter(Boolean)) {
+        if (word.startsWith('-')) continue;
+        names.push(word.replace(/(?<=.)@[^@/]*$/, ''));
+      }
+    }
+  }
+  return found ? names : undefined;
+}
+
+/**
+ * What a README's install section leaves out: each package its runnable examples (not the
+ * fragments, which only illustrate) import or need as a knex driver, and the package itself.
+ */
+export function installLineProblems(
+  packageName: string,
+  markdown: string,
+  blocks: readonly ReadmeBlock[] = readmeBlocks(markdown),
+): string[] {
+  const installed = installedPackages(markdown);
+  if (installed === undefined) {
+    return [`has no \`npm i ${packageName}\` line in a shell block under "## Install"`];
+  }
+  const problems: string[] = [];
+  if (!installed.includes(packageName))
+    problems.push(`the install line does not name ${packageName}`);
+  const needed = new Map<string, number>();
+  for (const block of blocks) {
+    if (block.marker.kind === 'fragment') continue;
+    for (const name of [...block.imports.map(packageNameOf), ...knexDrivers(block)]) {
+      if (!needed.has(name)) needed.set(name, block.line);
+    }
+  }
+  for (const [name, line] of needed) {
+    if (!installed.includes(name)) {
+      problems.push(
+        `the example at line ${line} needs ${name}, which the install line (${installed.join(' ')}) does not install`,
+      );
+    }
+  }
+  return problems;
+}

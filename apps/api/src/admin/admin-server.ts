@@ -10,7 +10,18 @@ export interface AdminListenerOptions {
   readonly health: (req: IncomingMessage, res: ServerResponse, next?: () => void) => unknown;
   readonly metrics: Handler;
   readonly logLevel: Handler;
-  readonly info: Handler;
+  /** The body of GET /admin/info (./admin-info.ts). */
+  readonly info: () => Record<string, unknown>;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': status >= 400 ? 'application/problem+json' : 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
+  res.end(text);
 }
 
 /**
@@ -25,7 +36,17 @@ export function adminListener(options: AdminListenerOptions): Handler {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/metrics') return options.metrics(req, res);
     if (path === '/admin/log-level') return options.logLevel(req, res);
-    if (path === '/admin/info') return options.info(req, res);
+    if (path === '/admin/info') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.setHeader('allow', 'GET, HEAD');
+        return sendJson(res, 405, {
+          type: 'about:blank',
+          title: 'Method Not Allowed',
+          status: 405,
+        });
+      }
+      return sendJson(res, 200, options.info());
+    }
     void options.health(req, res, () => {
       res.writeHead(404, { 'content-type': 'application/problem+json' });
       res.end(
