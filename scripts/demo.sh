@@ -27,14 +27,24 @@ api_admin_port=${API_ADMIN_PORT:-9464}
 worker_admin_port=${WORKER_ADMIN_PORT:-9465}
 
 # A port already taken ends the demo here, with one line naming it and the variable that moves it.
-for pair in "SERVER_PORT=$api_port" "API_ADMIN_PORT=$api_admin_port" "WORKER_ADMIN_PORT=$worker_admin_port"; do
-  if ! node -e 'const s = require("node:net").createServer();
-      s.once("error", () => process.exit(1)).listen(Number(process.argv[1]), "127.0.0.1", () => s.close());' \
-      "${pair#*=}"; then
-    echo "demo: 127.0.0.1:${pair#*=} is already in use; set ${pair%%=*} to a free port (e.g. ${pair%%=*}=$((${pair#*=} + 100)) npm run demo)" >&2
-    exit 1
-  fi
-done
+# One Node process tries each port in turn.
+node -e '
+  const { createServer } = require("node:net");
+  const taken = (port) => new Promise((resolve) => {
+    const server = createServer().once("error", () => resolve(true));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(false)));
+  });
+  (async () => {
+    for (const pair of process.argv.slice(1)) {
+      const [name, value] = pair.split("=");
+      const port = Number(value);
+      if (await taken(port)) {
+        console.error(`demo: 127.0.0.1:${port} is already in use; set ${name} to a free port (e.g. ${name}=${port + 100} npm run demo)`);
+        process.exit(1);
+      }
+    }
+  })();
+' "SERVER_PORT=$api_port" "API_ADMIN_PORT=$api_admin_port" "WORKER_ADMIN_PORT=$worker_admin_port"
 
 node apps/api/dist/migrate.js
 

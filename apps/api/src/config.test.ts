@@ -10,6 +10,29 @@ function checkShutdownOptions(options: ShutdownOptions): void {
   createShutdown({ ...options, env: {}, handleUncaught: false }).dispose();
 }
 
+/** What `exitOnConfigError` makes of the error `fail` throws: the exit codes asked for and the text written. */
+function reportedAsConfigError(fail: () => unknown): {
+  caught: unknown;
+  codes: number[];
+  text: string;
+} {
+  let caught: unknown;
+  try {
+    fail();
+  } catch (error) {
+    caught = error;
+  }
+  const written: string[] = [];
+  const codes: number[] = [];
+  expect(() =>
+    exitOnConfigError(caught, {
+      stderr: { write: (text: string) => written.push(text) },
+      exit: (code) => void codes.push(code),
+    }),
+  ).toThrow();
+  return { caught, codes, text: written.join('') };
+}
+
 const load = (env: Record<string, string>) =>
   loadConfig(schema, { env, argv: [], files: [], rules });
 
@@ -53,23 +76,12 @@ describe('API configuration', () => {
   );
 
   it('reports the package’s own check, should it ever fire, as a config error: one message, exit 78', () => {
-    let caught: unknown;
-    try {
-      checkShutdownOptions({ timeoutMs: 0, drainDelayMs: 0 });
-    } catch (error) {
-      caught = error;
-    }
+    const { caught, codes, text } = reportedAsConfigError(() =>
+      checkShutdownOptions({ timeoutMs: 0, drainDelayMs: 0 }),
+    );
     expect(caught).toBeInstanceOf(ShutdownConfigError);
-    const written: string[] = [];
-    const codes: number[] = [];
-    expect(() =>
-      exitOnConfigError(caught, {
-        stderr: { write: (text: string) => written.push(text) },
-        exit: (code) => void codes.push(code),
-      }),
-    ).toThrow();
     expect(codes).toEqual([78]);
-    expect(written.join('')).toMatch(
+    expect(text).toMatch(
       /^Configuration is invalid \(1 problem\):\n {2}- @shipshape\/shutdown: invalid option "drainDelayMs"/,
     );
   });
@@ -110,25 +122,14 @@ describe('log-level change bounds (LOG_MAX_MODULE_LEVELS, LOG_LEVEL_CHANGE_EXPIR
   });
 
   it('reports the logger’s own options check, should it ever fire, as a config error: one message, exit 78', () => {
-    let caught: unknown;
-    try {
-      createLogger({ service: 'test', maxModuleLevels: -1 });
-    } catch (error) {
-      caught = error;
-    }
+    const { caught, codes, text } = reportedAsConfigError(() =>
+      createLogger({ service: 'test', maxModuleLevels: -1 }),
+    );
     expect(caught).toMatchObject({ code: 'LOGGER_INVALID_OPTIONS' });
-    const written: string[] = [];
-    const codes: number[] = [];
-    expect(() =>
-      exitOnConfigError(caught, {
-        stderr: { write: (text: string) => written.push(text) },
-        exit: (code) => void codes.push(code),
-      }),
-    ).toThrow();
     expect(codes).toEqual([78]);
-    expect(written.join('')).toMatch(
+    expect(text).toMatch(
       /^Configuration is invalid \(1 problem\):\n {2}- createLogger: maxModuleLevels must be a whole number/,
     );
-    expect(written.join('')).not.toContain('    at ');
+    expect(text).not.toContain('    at ');
   });
 });
