@@ -15,9 +15,12 @@ const workspaces = ['packages', 'apps', 'tooling']
 /** Lines of a failure message repeated in the digest. */
 const MESSAGE_LINES = 12;
 
+/** An ANSI colour code, as vitest writes them into failure messages. */
+const COLOUR_CODE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
 const excerpt = (message) =>
   String(message ?? '')
-    .replace(/\u001b\[[0-9;]*m/g, '')
+    .replace(COLOUR_CODE, '')
     .split('\n')
     .filter((line) => line.trim() !== '')
     .slice(0, MESSAGE_LINES)
