@@ -80,7 +80,9 @@ describe('scripts/count-tests.mjs', () => {
               {
                 fullName: 'a suite breaks',
                 status: 'failed',
-                failureMessages: ['\u001b[31mAssertionError: expected 1 to be 2\u001b[39m\n    at test.ts:3:1'],
+                failureMessages: [
+                  '\u001b[31mAssertionError: expected 1 to be 2\u001b[39m\n    at test.ts:3:1',
+                ],
               },
             ],
           },
