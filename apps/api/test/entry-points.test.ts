@@ -30,7 +30,7 @@ describe('entry points', () => {
     const env = isolatedEnv();
     const first = await runMigrate(env);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toContain('applied 2 migration(s)');
+    expect(first.stdout).toContain('applied 3 migration(s)');
     const db = openDatabase(env);
     try {
       expect(await db.schema.hasTable('orders')).toBe(true);

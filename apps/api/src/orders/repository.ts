@@ -126,11 +126,7 @@ export function createOrdersRepository(
       };
       try {
         await withDatabase('inserting an order', () =>
-          outbox.insertWith(
-            db('orders').insert(row),
-            { orderId: row.id, requestId, traceContext },
-            publishLeaseMs,
-          ),
+          outbox.place(row, { orderId: row.id, requestId, traceContext }, publishLeaseMs),
         );
       } catch (error) {
         // Two requests with the same key raced; the other one won. Answer as a retry would.

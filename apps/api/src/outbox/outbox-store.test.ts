@@ -74,7 +74,7 @@ describe.each([
     const store = createOutboxStore(db!, now);
     const order = (id: string, key: string) => {
       const at = new Date().toISOString();
-      return db!('orders').insert({
+      return {
         id,
         status: 'pending',
         customer_email: 'a@b.co',
@@ -83,10 +83,10 @@ describe.each([
         idempotency_key: key,
         created_at: at,
         updated_at: at,
-      });
+      };
     };
     const traceContext = { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' };
-    await store.insertWith(
+    await store.place(
       order('with-1', 'key-with-1'),
       { orderId: 'with-1', requestId: 'r-1', traceContext },
       5_000,
@@ -102,10 +102,17 @@ describe.each([
 
     // The same idempotency key again: the order's insert fails, and no record is left behind.
     await expect(
-      store.insertWith(order('with-2', 'key-with-1'), { orderId: 'with-2' }, 5_000),
+      store.place(order('with-2', 'key-with-1'), { orderId: 'with-2' }, 5_000),
     ).rejects.toThrow();
     expect(await db!('orders').where({ id: 'with-2' })).toEqual([]);
     expect(await db!('order_outbox').where({ order_id: 'with-2' })).toEqual([]);
+
+    // The order can be written but its record cannot (no lease time): the order is backed out.
+    await expect(
+      store.place(order('with-3', 'key-with-3'), { orderId: 'with-3' }, Number.NaN),
+    ).rejects.toThrow();
+    expect(await db!('orders').where({ id: 'with-3' })).toEqual([]);
+    expect(await db!('order_outbox').where({ order_id: 'with-3' })).toEqual([]);
     await db!('order_outbox').where({ order_id: 'with-1' }).delete();
   });
 

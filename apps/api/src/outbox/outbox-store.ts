@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { PLACEMENTS_VIEW } from '../db/migrations/20261202000200_order_placements.js';
 import type { TraceContext } from '../queue/trace-context.js';
 
 /** What the relay needs to publish an order's confirmation job. */
@@ -45,11 +46,12 @@ export interface OutboxStore {
   /** Writes the record inside the caller's transaction, leased for `leaseMs` to the caller. */
   insert(trx: Knex.Transaction, record: NewOutboxRecord, leaseMs: number): Promise<void>;
   /**
-   * Commits `insert` (the order's row) and the record, leased for `leaseMs` to the caller, in one
-   * transaction: on PostgreSQL one statement and one round trip (a data-modifying `WITH`) instead
-   * of four (BEGIN, two INSERTs, COMMIT); on SQLite a transaction. Both rows are written or neither.
+   * Commits the order's row and its record, leased for `leaseMs` to the caller, in one statement
+   * (one round trip instead of BEGIN, two INSERTs and COMMIT): on PostgreSQL a data-modifying
+   * `WITH`, on SQLite an INSERT into the `order_placements` view, whose trigger writes both. Both
+   * rows are written or neither.
    */
-  insertWith(insert: Knex.QueryBuilder, record: NewOutboxRecord, leaseMs: number): Promise<void>;
+  place(order: object, record: NewOutboxRecord, leaseMs: number): Promise<void>;
   /**
    * Claims up to `limit` records that are due, leasing them for `leaseMs`: no other relay (in this
    * process or another replica) claims them until the lease ends. PostgreSQL skips rows another
@@ -94,11 +96,11 @@ export function createOutboxStore(db: Knex, now: () => number = Date.now): Outbo
       await trx(TABLE).insert(newRow(record, leaseMs));
     },
 
-    async insertWith(insert, record, leaseMs) {
+    async place(order, record, leaseMs) {
       const row = newRow(record, leaseMs);
       if (postgres) {
         // The record is selected from the CTE, so it exists only if the order's row was written.
-        const first = insert.toSQL();
+        const first = db('orders').insert(order).toSQL();
         const columns = Object.keys(row);
         await db.raw(
           `with placed as (${first.sql} returning 1) insert into ?? (${columns.map(() => '??').join(', ')}) ` +
@@ -107,11 +109,12 @@ export function createOutboxStore(db: Knex, now: () => number = Date.now): Outbo
         );
         return;
       }
-      // SQLite has one connection and no data-modifying WITH: a knex transaction, whose statements
-      // keep their spans (the knex instrumentation) like every other query.
-      await db.transaction(async (trx) => {
-        await insert.transacting(trx);
-        await trx(TABLE).insert(row);
+      await db(PLACEMENTS_VIEW).insert({
+        ...order,
+        outbox_request_id: row.request_id,
+        outbox_trace_context: row.trace_context,
+        outbox_created_at: row.created_at,
+        outbox_available_at: row.available_at,
       });
     },
 
