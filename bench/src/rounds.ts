@@ -59,12 +59,58 @@ export async function alternate(
     loadChecks.push(await options.beforeRound(description.case, round));
     const shift = (round - 1) % contenders.length;
     for (const contender of [...contenders.slice(shift), ...contenders.slice(0, shift)]) {
-      const values = await contender.measure();
-      options.progress(contender.name, round, values);
-      const perMetric = samples.get(contender.name) ?? {};
-      for (const [metric, value] of Object.entries(values)) (perMetric[metric] ??= []).push(value);
+      keep(samples, contender.name, round, await contender.measure(), options);
     }
   }
+  return resultOf(description, samples, loadChecks, options);
+}
+
+/**
+ * Like `alternate`, for contenders measured side by side: each round `measureRound` measures every
+ * contender at once (their slices interleaved, as the `http` case does) and returns each one's
+ * figures by name.
+ */
+export async function alternateTogether(
+  description: CaseDescription,
+  names: readonly string[],
+  measureRound: (round: number) => Promise<Readonly<Record<string, Record<string, number>>>>,
+  options: BenchOptions,
+): Promise<CaseResult> {
+  const samples = new Map<string, Record<string, number[]>>(names.map((name) => [name, {}]));
+  const loadChecks: LoadCheck[] = [];
+  for (let round = 1; round <= options.rounds; round++) {
+    loadChecks.push(await options.beforeRound(description.case, round));
+    const measured = await measureRound(round);
+    for (const name of names) {
+      const values = measured[name];
+      if (values === undefined)
+        throw new Error(`${description.case}: round ${round} measured no ${name}`);
+      keep(samples, name, round, values, options);
+    }
+  }
+  return resultOf(description, samples, loadChecks, options);
+}
+
+/** Adds one measurement to a contender's samples and reports it. */
+function keep(
+  samples: Map<string, Record<string, number[]>>,
+  name: string,
+  round: number,
+  values: Record<string, number>,
+  options: BenchOptions,
+): void {
+  options.progress(name, round, values);
+  const perMetric = samples.get(name) ?? {};
+  for (const [metric, value] of Object.entries(values)) (perMetric[metric] ??= []).push(value);
+  samples.set(name, perMetric);
+}
+
+function resultOf(
+  description: CaseDescription,
+  samples: ReadonlyMap<string, Record<string, number[]>>,
+  loadChecks: LoadCheck[],
+  options: BenchOptions,
+): CaseResult {
   const medians = Object.fromEntries(
     [...samples].map(([name, perMetric]) => [
       name,

@@ -7,7 +7,7 @@ import {
   type NodeBinary,
   type NodePair,
 } from '../compare-node.js';
-import { alternate, type CaseResult, type Contender } from '../rounds.js';
+import { alternateTogether, type CaseResult } from '../rounds.js';
 import type { BenchOptions } from '../options.js';
 
 const VARIANTS = [
@@ -22,50 +22,88 @@ const VARIANTS = [
 /** The HTTP overhead compared across Node.js versions (`--compare-node`). */
 const COMPARED = ['bare', 'shipshape'] as const;
 
-function contender(
-  variant: string,
+/** One contender of the http case: a variant of the server, under this Node.js or another. */
+interface Stack {
+  readonly name: string;
+  readonly variant: string;
+  readonly node?: NodeBinary | undefined;
+}
+
+/** Slices per contender and round, and their length: every contender gets the same stretch of time. */
+const CYCLES = 5;
+
+/**
+ * One round: every stack's server is started (all on the measured core), then one load generator
+ * cycles through them in one-second slices, each server running only during its own slices (the
+ * others are stopped). Each stack's figure sums its slices.
+ */
+async function measureRound(
+  stacks: readonly Stack[],
+  round: number,
   options: BenchOptions,
   addons: AddonLedger,
-  node?: NodeBinary,
-): Contender {
-  const name = node === undefined ? variant : underNode(variant, node);
-  return {
-    name,
-    async measure() {
-      const server = startChild(
-        'http-server',
-        [variant],
-        options.pinning.server,
-        node === undefined ? {} : { node: node.path },
-      );
-      try {
-        const { port, logFile } = (await server.ready) as { port: number; logFile: string };
-        const [warmup, seconds] = options.smoke ? ['0.5', '1'] : ['1', '5'];
-        const generator = startChild(
-          'load-generator',
-          [String(port), '/v1/items/42', '20', warmup, seconds],
-          options.pinning.load,
+): Promise<Record<string, Record<string, number>>> {
+  // A different start order every round, as `alternate` rotates the order of measurement.
+  const shift = (round - 1) % stacks.length;
+  const rotated = [...stacks.slice(shift), ...stacks.slice(0, shift)];
+  const servers = rotated.map((stack) => ({
+    stack,
+    child: startChild(
+      'http-server',
+      [stack.variant],
+      options.pinning.server,
+      stack.node === undefined ? {} : { node: stack.node.path },
+    ),
+  }));
+  try {
+    const started = await Promise.all(
+      servers.map(async ({ stack, child }) => {
+        const { port, logFile } = (await child.ready) as { port: number; logFile: string };
+        return { stack, child, port, logFile };
+      }),
+    );
+    const [warmup, slice, cycles] = options.smoke
+      ? ['0.5', '0.5', '1']
+      : ['1', '1', String(CYCLES)];
+    const generator = startChild(
+      'load-cycle',
+      [
+        '/v1/items/42',
+        '20',
+        warmup,
+        slice,
+        cycles,
+        ...started.map(({ child, port }) => `${child.process.pid ?? 0}:${port}`),
+      ],
+      options.pinning.load,
+    );
+    const { results } = (await generator.ready) as {
+      results: Record<string, Record<string, number>>;
+    };
+    await generator.exited;
+    const measured: Record<string, Record<string, number>> = {};
+    for (const { stack, child, port, logFile } of started) {
+      addons.record(stack.name, nativeAddons(child.process.pid ?? 0));
+      rmSync(logFile, { force: true });
+      const result = results[String(port)];
+      if (result === undefined)
+        throw new Error(`${stack.name}: the load generator measured nothing`);
+      if (reported(result, 'non2xx') > 0 || reported(result, 'errors') > 0) {
+        throw new Error(
+          `${stack.name}: ${reported(result, 'non2xx')} non-2xx answers and ${reported(result, 'errors')} errors under load`,
         );
-        const result = await generator.ready;
-        await generator.exited;
-        addons.record(name, nativeAddons(server.process.pid ?? 0));
-        rmSync(logFile, { force: true });
-        if (reported(result, 'non2xx') > 0 || reported(result, 'errors') > 0) {
-          throw new Error(
-            `${name}: ${reported(result, 'non2xx')} non-2xx answers and ${reported(result, 'errors')} errors under load`,
-          );
-        }
-        const rps = reported(result, 'requests_per_second');
-        return {
-          requests_per_second: rps,
-          latency_p99_ms: reported(result, 'latency_p99_ms'),
-          time_per_request_us: 1_000_000 / rps,
-        };
-      } finally {
-        await server.stop();
       }
-    },
-  };
+      const rps = reported(result, 'requests_per_second');
+      measured[stack.name] = {
+        requests_per_second: rps,
+        latency_p99_ms: reported(result, 'latency_p99_ms'),
+        time_per_request_us: 1_000_000 / rps,
+      };
+    }
+    return measured;
+  } finally {
+    await Promise.all(servers.map(({ child }) => child.stop()));
+  }
 }
 
 export async function httpCase(options: BenchOptions): Promise<CaseResult> {
@@ -75,20 +113,24 @@ export async function httpCase(options: BenchOptions): Promise<CaseResult> {
       ? []
       : COMPARED.map((variant) => ({ own: variant, other: underNode(variant, other) }));
   const addons = new AddonLedger(nodePairs);
-  const contenders = VARIANTS.map((variant) => contender(variant, options, addons));
+  const stacks: Stack[] = VARIANTS.map((variant) => ({ name: variant, variant }));
   if (other !== undefined)
-    contenders.push(...COMPARED.map((variant) => contender(variant, options, addons, other)));
-  const result = await alternate(
+    stacks.push(
+      ...COMPARED.map((variant) => ({ name: underNode(variant, other), variant, node: other })),
+    );
+  const result = await alternateTogether(
     {
       case: 'http',
       description:
-        'Express 5 GET returning JSON; autocannon in its own process, 20 keep-alive connections, requests per second',
+        'Express 5 GET returning JSON; autocannon in its own process, 20 keep-alive connections, requests per second; ' +
+        `every server started side by side and loaded in turn in one-second slices (${CYCLES} each per round, the others stopped meanwhile)`,
       baseline: 'bare',
       ratioOf: { metric: 'requests_per_second', better: 'higher' },
       units: { requests_per_second: 'req/s', latency_p99_ms: 'ms', time_per_request_us: 'µs/req' },
       ...(nodePairs.length > 0 ? { nodePairs } : {}),
     },
-    contenders,
+    stacks.map((stack) => stack.name),
+    (round) => measureRound(stacks, round, options, addons),
     options,
   );
   return { ...result, nativeAddons: addons.byContender() };
