@@ -1,21 +1,5 @@
 import type { Knex } from 'knex';
 
-/** Columns of `orders` a placement writes, in order. */
-export const ORDER_COLUMNS = [
-  'id',
-  'status',
-  'customer_email',
-  'items',
-  'total_cents',
-  'idempotency_key',
-  'request_fingerprint',
-  'request_id',
-  'created_at',
-  'updated_at',
-  'confirmed_at',
-  'failure_reason',
-] as const;
-
 /** Columns of `order_outbox` a placement writes, as the view names them. */
 export const OUTBOX_COLUMNS = {
   outbox_request_id: 'request_id',
@@ -32,23 +16,29 @@ export const PLACEMENTS_VIEW = 'order_placements';
  * placement is a transaction of four statements (BEGIN, two INSERTs, COMMIT) holding the process's
  * only connection across four turns of the event loop, which cost 42 % of POST throughput. The
  * INSTEAD OF trigger runs inside the INSERT's statement: a constraint failure in either of its
- * INSERTs backs out both. PostgreSQL needs nothing here.
+ * INSERTs backs out both. PostgreSQL needs nothing here. The trigger names the columns `orders` has
+ * now: a later migration that adds one recreates the trigger.
  */
 export async function up(db: Knex): Promise<void> {
   if (!isSqlite(db)) return;
   const outboxAliases = Object.keys(OUTBOX_COLUMNS);
+  const orderColumns = (
+    (await db.raw("select name from pragma_table_info('orders') order by cid")) as {
+      name: string;
+    }[]
+  ).map((column) => column.name);
   await db.raw(
     `create view ${PLACEMENTS_VIEW} as select ` +
       [
-        ...ORDER_COLUMNS.map((column) => `o.${column}`),
+        ...orderColumns.map((column) => `o.${column}`),
         ...Object.entries(OUTBOX_COLUMNS).map(([alias, column]) => `x.${column} as ${alias}`),
       ].join(', ') +
       ' from orders o join order_outbox x on x.order_id = o.id',
   );
   await db.raw(
     `create trigger ${PLACEMENTS_VIEW}_insert instead of insert on ${PLACEMENTS_VIEW} begin ` +
-      `insert into orders (${ORDER_COLUMNS.join(', ')}) ` +
-      `values (${ORDER_COLUMNS.map((column) => `new.${column}`).join(', ')}); ` +
+      `insert into orders (${orderColumns.join(', ')}) ` +
+      `values (${orderColumns.map((column) => `new.${column}`).join(', ')}); ` +
       `insert into order_outbox (order_id, ${Object.values(OUTBOX_COLUMNS).join(', ')}, attempts) ` +
       `values (new.id, ${outboxAliases.map((alias) => `new.${alias}`).join(', ')}, 0); ` +
       'end',
