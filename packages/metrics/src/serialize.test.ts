@@ -3,7 +3,7 @@ import { context, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { Registry, Summary } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics } from './create-metrics.js';
-import { SLICE_MAX_CHARS, serializeRegistry } from './serialize.js';
+import { OWN_SLICE_SERIES, SLICE_MAX_CHARS, serializeRegistry } from './serialize.js';
 
 /** Runs `work` while counting turns of the event loop (setImmediate callbacks) and chunks written. */
 async function withTicker(
@@ -147,6 +147,33 @@ describe('serialiser', () => {
     expect(output).toBe(await metrics.scrape());
     expect(output.length).toBeGreaterThan(4 * SLICE_MAX_CHARS);
     expect(ticks).toBeGreaterThanOrEqual(Math.floor(output.length / (2 * SLICE_MAX_CHARS)));
+  });
+
+  it('starts a family that had OWN_SLICE_SERIES series or more in a slice of its own (listing them cannot be split)', async () => {
+    const metrics = createMetrics({ service: 'svc', defaultMetrics: false, seriesLimit: 5000 });
+    metrics.counter({ name: 'small_total', help: 'Small.' }).inc();
+    const big = metrics.counter({ name: 'big_total', help: 'Big.', labelNames: ['i'] });
+    for (let index = 0; index < OWN_SLICE_SERIES; index++) big.inc({ i: index });
+    const scrape = async () => {
+      const pieces: string[] = [];
+      let ended = 0;
+      await serializeRegistry(metrics.registry, {
+        format: 'prometheus',
+        defaultLabels: { service: 'svc', version: 'unknown' },
+        sliceBudgetMs: 60_000,
+        write: (chunk) => pieces.push(chunk),
+        pause: () => {
+          pieces.push(`<slice ${++ended}>`);
+          return undefined;
+        },
+      });
+      return pieces.join('');
+    };
+    // The first scrape does not know the family's size yet; every later one does.
+    expect(await scrape()).not.toContain('<slice 1># HELP big_total');
+    expect(await scrape()).toContain(
+      'small_total{service="svc",version="unknown"} 1\n<slice 1># HELP big_total',
+    );
   });
 
   it('turns the event loop after every pause, even one that resolves at once (a fast reader)', async () => {
