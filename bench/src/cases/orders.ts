@@ -6,6 +6,7 @@ import { deleteQueueKeys, redisUrl } from '../queue-keys.js';
 import { alternate, type CaseResult, type Contender } from '../rounds.js';
 import type { BenchOptions } from '../options.js';
 import { createScratchDatabase, type ScratchDatabase } from '../scratch-postgres.js';
+import { pinLocalServices, type ServicePlacement } from '../service-pinning.js';
 
 const VARIANTS = ['outbox', 'direct-enqueue'] as const;
 const CONNECTIONS = 20;
@@ -39,7 +40,7 @@ const sqlite: Backend = {
 
 const postgres = (scratch: ScratchDatabase): Backend => ({
   name: 'postgres',
-  label: 'PostgreSQL (a scratch database, emptied before each measurement; not pinned)',
+  label: 'PostgreSQL (a scratch database, emptied before each measurement)',
   async prepare() {
     await scratch.empty();
     return { env: { DATABASE_URL: scratch.url }, cleanup: () => undefined };
@@ -137,15 +138,19 @@ export function checkWhatWasWritten(
   if (problems.length > 0) throw new Error(`${name}: ${problems.join('; ')}`);
 }
 
-async function ordersCase(backend: Backend, options: BenchOptions): Promise<CaseResult> {
+async function ordersCase(
+  backend: Backend,
+  placement: ServicePlacement,
+  options: BenchOptions,
+): Promise<CaseResult> {
   return alternate(
     {
       case: `orders-${backend.name}`,
       description:
         `POST /v1/orders of the example API (its built modules, as main.ts wires them) on ` +
-        `${backend.label}, local Redis (not pinned); autocannon in its own process, ` +
+        `${backend.label}, local Redis; ${placement.description}; autocannon in its own process, ` +
         `${CONNECTIONS} keep-alive connections: the transactional outbox (order + outbox row in one ` +
-        `transaction, the job published from the request, the relay running) against the direct ` +
+        `statement, the job published from the request, the relay running) against the direct ` +
         `enqueue it replaced (the order row alone, then the same enqueue)`,
       baseline: 'direct-enqueue',
       ratioOf: { metric: 'requests_per_second', better: 'higher' },
@@ -158,12 +163,17 @@ async function ordersCase(backend: Backend, options: BenchOptions): Promise<Case
 
 /** The outbox against the direct enqueue, on the embedded SQLite file, then on PostgreSQL. */
 export async function ordersCases(options: BenchOptions): Promise<CaseResult[]> {
-  const results = [await ordersCase(sqlite, options)];
-  const scratch = await createScratchDatabase(options.postgresUrl, 'orders');
+  const placement = pinLocalServices(options.pinning);
   try {
-    results.push(await ordersCase(postgres(scratch), options));
+    const results = [await ordersCase(sqlite, placement, options)];
+    const scratch = await createScratchDatabase(options.postgresUrl, 'orders');
+    try {
+      results.push(await ordersCase(postgres(scratch), placement, options));
+    } finally {
+      await scratch.drop();
+    }
+    return results;
   } finally {
-    await scratch.drop();
+    placement.restore();
   }
-  return results;
 }
