@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import knexModule from 'knex';
 import type { Knex } from 'knex';
+import { cachePreparedStatements, type PreparingConnection } from './statement-cache.js';
 
 const knex = knexModule.knex;
 
@@ -60,6 +61,7 @@ export function createDatabase(options: DatabaseOptions = {}): Database {
           connection.pragma('journal_mode = WAL');
           connection.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
           connection.pragma('foreign_keys = ON');
+          cachePreparedStatements(connection);
           done(null, connection);
         },
       },
@@ -88,7 +90,7 @@ export function createDatabase(options: DatabaseOptions = {}): Database {
   return { kind: 'postgres', db, location: describePostgres(url) };
 }
 
-interface SqliteConnection {
+interface SqliteConnection extends PreparingConnection {
   pragma(source: string): unknown;
 }
 

@@ -23,9 +23,7 @@ export async function up(db: Knex): Promise<void> {
   if (!isSqlite(db)) return;
   const outboxAliases = Object.keys(OUTBOX_COLUMNS);
   const orderColumns = (
-    (await db.raw("select name from pragma_table_info('orders') order by cid")) as {
-      name: string;
-    }[]
+    await db.raw<{ name: string }[]>("select name from pragma_table_info('orders') order by cid")
   ).map((column) => column.name);
   await db.raw(
     `create view ${PLACEMENTS_VIEW} as select ` +
