@@ -23,7 +23,7 @@ import { workerCase } from './cases/worker.js';
 import { nodeBinary, ownNode } from './compare-node.js';
 import { describeMachine, pinSelf, planPinning } from './machine.js';
 import type { BenchOptions } from './options.js';
-import { MachineBusyError, QuietMachine } from './quiet.js';
+import { MachineBusyError, QuietMachine, writeBackDirtyPages } from './quiet.js';
 import { INSTRUCTIONS_FILE, PREVIOUS_FILE, writeResults, type RunRecord } from './results-file.js';
 import { countInstructions } from './instructions.js';
 import { instructionsSection } from './instructions-report.js';
@@ -148,7 +148,10 @@ const options: BenchOptions = {
     );
     console.error(`  round ${round} ${contender}: ${shown.join(' ')}`);
   },
-  beforeRound: (caseName, round) => quiet.check(`${caseName} round ${round}`),
+  beforeRound: (caseName, round) => {
+    writeBackDirtyPages();
+    return quiet.check(`${caseName} round ${round}`);
+  },
 };
 
 const results: CaseResult[] = [];

@@ -6,6 +6,7 @@ import { deleteQueueKeys, redisUrl } from '../queue-keys.js';
 import { alternate, type CaseResult, type Contender } from '../rounds.js';
 import type { BenchOptions } from '../options.js';
 import { createScratchDatabase, type ScratchDatabase } from '../scratch-postgres.js';
+import { writeBackDirtyPages } from '../quiet.js';
 import { pinLocalServices, type ServicePlacement } from '../service-pinning.js';
 
 const VARIANTS = ['outbox', 'direct-enqueue'] as const;
@@ -67,6 +68,7 @@ function contender(variant: string, backend: Backend, options: BenchOptions): Co
     async measure() {
       const prefix = `shipshape-bench-orders-${process.pid}-${++measurements}`;
       const database = await backend.prepare();
+      writeBackDirtyPages(); // every request commits to disk: start with nothing else to write
       const server = startChild('orders-server', [variant], options.pinning.server, {
         env: {
           ...database.env,
