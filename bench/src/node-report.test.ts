@@ -86,10 +86,10 @@ describe('the Node.js comparison in RESULTS.md', () => {
     expect(generated).toContain('## Node 20 → 24');
     expect(generated).toContain('| case | contender | figure | Node 20 | Node 24 | 24 / 20 |');
     expect(generated).toContain(
-      '| http | bare | req/s | 900 (800–1,000) | 1,050 (1,000–1,100) | 1.167 (1.100–1.250) × |',
+      '| http | bare | req/s | 900 (800–1,000) | 1,050 (1,000–1,100) | 1.175 (1.100–1.250) × |',
     );
     expect(generated).toContain(
-      '| http | shipshape | req/s | 450 (400–500) | 735 (700–770) | 1.633 (1.540–1.750) × |',
+      '| http | shipshape | req/s | 450 (400–500) | 735 (700–770) | 1.645 (1.540–1.750) × |',
     );
   });
 
@@ -98,7 +98,7 @@ describe('the Node.js comparison in RESULTS.md', () => {
       '| http | shipshape ÷ bare | ratio of req/s | 0.500 (0.500–0.500) | 0.700 (0.700–0.700) | 1.400 (1.400–1.400) × |',
     );
     expect(generated).toContain(
-      '| http | shipshape − bare | µs added per request | 1,125 (1,000–1,250) | 400 (400–400) | 0.356 (0.320–0.400) × |',
+      '| http | shipshape − bare | µs added per request | 1,125 (1,000–1,250) | 400 (400–400) | 0.360 (0.320–0.400) × |',
     );
   });
 

@@ -10,7 +10,7 @@ interface Line {
   /** Per round, under the runner's Node.js and under the other one. */
   readonly own: readonly number[];
   readonly other: readonly number[];
-  /** The middle value of each column, as the case tables compute it (from medians). */
+  /** The middle value of each column, as the case tables compute it (a ratio: the median of the rounds'). */
   readonly ownMiddle: number;
   readonly otherMiddle: number;
 }
@@ -58,7 +58,8 @@ function lines(result: CaseResult): Line[] {
     const over = (which: 'own' | 'other', m: string, op: (x: number, y: number) => number) => {
       const mine = samples(result, pair[which], m);
       const theirs = samples(result, base[which], m);
-      return { rounds: perRound(mine, theirs, op), middle: op(median(mine), median(theirs)) };
+      const rounds = perRound(mine, theirs, op);
+      return { rounds, middle: median(rounds) };
     };
     const divide = (x: number, y: number) => x / y;
     const own = over('own', metric, divide);
@@ -108,7 +109,7 @@ export function nodeComparison(
   const header = `| case | contender | figure | Node ${older} | Node ${newer} | ${newer} / ${older} |`;
   const rows = all.map((line) => {
     const ratios = perRound(line.own, line.other, (x, y) => x / y);
-    return `| ${line.case} | ${line.contender} | ${line.figure} | ${withSpread(line.other, line.otherMiddle)} | ${withSpread(line.own, line.ownMiddle)} | ${withSpread(ratios, line.ownMiddle / line.otherMiddle)} × |`;
+    return `| ${line.case} | ${line.contender} | ${line.figure} | ${withSpread(line.other, line.otherMiddle)} | ${withSpread(line.own, line.ownMiddle)} | ${withSpread(ratios, median(ratios))} × |`;
   });
   const addons = results
     .flatMap((result) =>

@@ -5,7 +5,7 @@ import {
   SHAPE_LABELS,
   WINSTON_CASE,
 } from './logger-shapes.js';
-import type { CaseResult } from './rounds.js';
+import { ratio as pairedRatio, type CaseResult } from './rounds.js';
 
 export interface TargetVerdict {
   readonly target: string;
@@ -19,6 +19,14 @@ const fixed = (value: number, digits = 2) =>
   Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
 const median = (results: Results, name: string, contender: string, metric: string) =>
   results.get(name)?.medians[contender]?.[metric] ?? Number.NaN;
+/**
+ * A case's ratio of `contender` to `against` on its ratio metric, as its table quotes it: the median
+ * of the paired round ratios (rounds.ts), not a ratio of medians.
+ */
+const paired = (results: Results, name: string, contender: string, against: string) => {
+  const result = results.get(name);
+  return result === undefined ? Number.NaN : pairedRatio(result, contender, against);
+};
 const worst = (results: Results, name: string, contender: string, metric: string) =>
   Math.max(...(results.get(name)?.samples[contender]?.[metric] ?? [Number.NaN]));
 
@@ -37,15 +45,15 @@ export function judgeTargets(results: Results): TargetVerdict[] {
   };
 
   if (results.has('http')) {
-    const rps = (c: string) => median(results, 'http', c, 'requests_per_second');
+    const ratioTo = (c: string, against: string) => paired(results, 'http', c, against);
     const p99 = (c: string) => median(results, 'http', c, 'latency_p99_ms');
     const us = (c: string) => median(results, 'http', c, 'time_per_request_us');
     judge(
       'full instrumentation ≥ 0.90 × bare Express req/s',
-      rps('shipshape') / rps('bare'),
+      ratioTo('shipshape', 'bare'),
       0.9,
       'least',
-      `${fixed(rps('shipshape') / rps('bare'))} ×`,
+      `${fixed(ratioTo('shipshape', 'bare'))} ×`,
     );
     judge(
       'full instrumentation p99 ≤ 1.2 × bare',
@@ -56,10 +64,10 @@ export function judgeTargets(results: Results): TargetVerdict[] {
     );
     judge(
       'full instrumentation ≥ 2.3 × the peer stack',
-      rps('shipshape') / rps('peer'),
+      ratioTo('shipshape', 'peer'),
       2.3,
       'least',
-      `${fixed(rps('shipshape') / rps('peer'))} ×`,
+      `${fixed(ratioTo('shipshape', 'peer'))} ×`,
     );
     judge(
       'at most ~7 µs added per request',
@@ -74,7 +82,6 @@ export function judgeTargets(results: Results): TargetVerdict[] {
   for (const size of ['1k', '10k', '50k']) {
     const name = `metrics-${size}`;
     if (!results.has(name)) continue;
-    const m = (c: string, k: string) => median(results, name, c, k);
     const blockLimit = blockLimits[size];
     if (blockLimit !== undefined) {
       const block = worst(results, name, 'shipshape', 'longest_block_ms');
@@ -98,10 +105,10 @@ export function judgeTargets(results: Results): TargetVerdict[] {
     }
     judge(
       `scrape total time ≤ prom-client at ${size} series`,
-      m('shipshape', 'scrape_ms') / m('prom-client', 'scrape_ms'),
+      paired(results, name, 'shipshape', 'prom-client'),
       1,
       'most',
-      `${fixed(m('shipshape', 'scrape_ms') / m('prom-client', 'scrape_ms'))} ×`,
+      `${fixed(paired(results, name, 'shipshape', 'prom-client'))} ×`,
     );
   }
   if (results.has('shutdown')) {
@@ -121,9 +128,7 @@ export function judgeTargets(results: Results): TargetVerdict[] {
     );
   }
   if (results.has('worker')) {
-    const r =
-      median(results, 'worker', 'instrumented', 'jobs_per_second') /
-      median(results, 'worker', 'bare', 'jobs_per_second');
+    const r = paired(results, 'worker', 'instrumented', 'bare');
     judge('instrumented worker ≥ 0.95 × bare BullMQ jobs/s', r, 0.95, 'least', `${fixed(r)} ×`);
   }
   for (const [backend, label] of [
@@ -132,9 +137,7 @@ export function judgeTargets(results: Results): TargetVerdict[] {
   ] as const) {
     const name = `orders-${backend}`;
     if (!results.has(name)) continue;
-    const r =
-      median(results, name, 'outbox', 'requests_per_second') /
-      median(results, name, 'direct-enqueue', 'requests_per_second');
+    const r = paired(results, name, 'outbox', 'direct-enqueue');
     judge(
       `the outbox costs ≤ 10 % of POST /v1/orders req/s (${label})`,
       r,
@@ -212,8 +215,7 @@ function judgeLogger(results: Results, verdicts: TargetVerdict[]): void {
     );
   }
   if (results.has(WINSTON_CASE)) {
-    const m = (c: string) => median(results, WINSTON_CASE, c, 'lines_per_second');
-    const r = m('shipshape') / m('winston');
+    const r = paired(results, WINSTON_CASE, 'shipshape', 'winston');
     strict(
       'shipshape + winston File transport ≥ 1.0 × plain winston lines/s',
       r,
