@@ -179,7 +179,11 @@ function judgeLogger(results: Results, verdicts: TargetVerdict[]): void {
     const against = (metric: string) =>
       PINO_CONTENDERS.map((pino) => ({
         pino: pino.replace('pino-', ''),
-        ratio: m('shipshape', metric) / m(pino, metric),
+        // The case's own ratio metric as its table quotes it (paired rounds); others from medians.
+        ratio:
+          metric === results.get(name)?.ratioOf.metric
+            ? paired(results, name, 'shipshape', pino)
+            : m('shipshape', metric) / m(pino, metric),
       }));
     const shown = (ratios: readonly { pino: string; ratio: number }[]) =>
       ratios.map(({ pino, ratio }) => `${fixed(ratio)} × ${pino}`).join(', ');
