@@ -29,7 +29,7 @@ interface Stack {
   readonly node?: NodeBinary | undefined;
 }
 
-/** Slices per contender and round, and their length: every contender gets the same stretch of time. */
+/** One-second slices per server and round: every stack gets the same stretch of the host's time. */
 const CYCLES = 5;
 
 /**
