@@ -2,6 +2,7 @@ import { ConfigError, exitOnConfigError, loadConfig } from '@shipshape/config';
 import { createShutdown, ShutdownConfigError, type ShutdownOptions } from '@shipshape/shutdown';
 import { createLogger } from '@shipshape/logger';
 import { DEFAULTS, LOG_LEVEL_HANDLER_DEFAULTS } from '@shipshape/logger/defaults';
+import { reportThroughExit, type ExitReport } from '@shipshape/testkit';
 import { describe, expect, it } from 'vitest';
 import { rules, schema } from './config.js';
 
@@ -11,26 +12,10 @@ function checkShutdownOptions(options: ShutdownOptions): void {
 }
 
 /** What `exitOnConfigError` makes of the error `fail` throws: the exit codes asked for and the text written. */
-function reportedAsConfigError(fail: () => unknown): {
-  caught: unknown;
-  codes: number[];
-  text: string;
-} {
-  let caught: unknown;
-  try {
-    fail();
-  } catch (error) {
-    caught = error;
-  }
-  const written: string[] = [];
-  const codes: number[] = [];
-  expect(() =>
-    exitOnConfigError(caught, {
-      stderr: { write: (text: string) => written.push(text) },
-      exit: (code) => void codes.push(code),
-    }),
-  ).toThrow();
-  return { caught, codes, text: written.join('') };
+function reportedAsConfigError(fail: () => unknown): ExitReport {
+  const report = reportThroughExit(fail, exitOnConfigError);
+  expect(report.threw).toBe(true);
+  return report;
 }
 
 const load = (env: Record<string, string>) =>

@@ -1,6 +1,7 @@
 import { exitOnConfigError, loadConfig } from '@shipshape/config';
 import { createLogger } from '@shipshape/logger';
 import { DEFAULTS, LOG_LEVEL_HANDLER_DEFAULTS } from '@shipshape/logger/defaults';
+import { reportThroughExit } from '@shipshape/testkit';
 import { describe, expect, it } from 'vitest';
 import { workerRules, workerSchema } from './config.js';
 import { DATABASE_DEFAULTS } from './database.js';
@@ -101,25 +102,16 @@ describe('log-level change bounds (LOG_MAX_MODULE_LEVELS, LOG_LEVEL_CHANGE_EXPIR
   });
 
   it('reports the logger’s own options check, should it ever fire, as a config error: one message, exit 78', () => {
-    let caught: unknown;
-    try {
-      createLogger({ service: 'test', maxModuleLevels: -1 });
-    } catch (error) {
-      caught = error;
-    }
+    const { caught, codes, text, threw } = reportThroughExit(
+      () => createLogger({ service: 'test', maxModuleLevels: -1 }),
+      exitOnConfigError,
+    );
     expect(caught).toMatchObject({ code: 'LOGGER_INVALID_OPTIONS' });
-    const written: string[] = [];
-    const codes: number[] = [];
-    expect(() =>
-      exitOnConfigError(caught, {
-        stderr: { write: (text: string) => written.push(text) },
-        exit: (code) => void codes.push(code),
-      }),
-    ).toThrow();
+    expect(threw).toBe(true);
     expect(codes).toEqual([78]);
-    expect(written.join('')).toMatch(
+    expect(text).toMatch(
       /^Configuration is invalid \(1 problem\):\n {2}- createLogger: maxModuleLevels must be a whole number/,
     );
-    expect(written.join('')).not.toContain('    at ');
+    expect(text).not.toContain('    at ');
   });
 });

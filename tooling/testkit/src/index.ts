@@ -32,3 +32,5 @@ export type {
   OtlpHistogramPoint,
   KeyValue,
 } from './otlp-receiver.js';
+export { reportThroughExit } from './exit-report.js';
+export type { ExitIo, ExitReport } from './exit-report.js';
