@@ -1,5 +1,8 @@
 import type { Knex } from 'knex';
-import { PLACEMENTS_VIEW } from '../db/migrations/20261202000200_order_placements.js';
+import {
+  OUTBOX_COLUMNS,
+  PLACEMENTS_VIEW,
+} from '../db/migrations/20261202000200_order_placements.js';
 import type { TraceContext } from '../queue/trace-context.js';
 
 /** What the relay needs to publish an order's confirmation job. */
@@ -109,13 +112,11 @@ export function createOutboxStore(db: Knex, now: () => number = Date.now): Outbo
         );
         return;
       }
-      await db(PLACEMENTS_VIEW).insert({
-        ...order,
-        outbox_request_id: row.request_id,
-        outbox_trace_context: row.trace_context,
-        outbox_created_at: row.created_at,
-        outbox_available_at: row.available_at,
-      });
+      const outboxFields = Object.entries(OUTBOX_COLUMNS).map(([alias, column]) => [
+        alias,
+        row[column],
+      ]);
+      await db(PLACEMENTS_VIEW).insert({ ...order, ...Object.fromEntries(outboxFields) });
     },
 
     async claimDue(limit, leaseMs) {
