@@ -89,13 +89,21 @@ MSG
   sleep 0.1
 done
 
+# The exit code of background process $1. A trapped signal cuts a `wait` short (128+n, the process
+# still running): under `npm run demo` a Ctrl-C comes twice, from the terminal and forwarded by npm.
+# So wait until the process is gone; bash keeps its status for the last `wait`.
+exit_code_of() {
+  while wait "$1"; [ $? -gt 128 ] && kill -0 "$1" 2>/dev/null; do :; done
+  wait "$1"
+}
+
 # Whichever ends first (or a signal), the other is stopped too, gracefully.
 set +e
 wait -n "$api" "$worker"
 stop TERM
-wait "$api"
+exit_code_of "$api"
 api_code=$?
-wait "$worker"
+exit_code_of "$worker"
 worker_code=$?
 # The demo's jobs go with it: nothing is left under its prefix in the shared Redis.
 (cd apps/api && node --input-type=module -e '
