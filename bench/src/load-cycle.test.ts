@@ -10,13 +10,25 @@ afterEach(() => {
   for (const server of servers.splice(0)) server.kill('SIGKILL');
 });
 
+/** Answers every request 200 "ok". */
+const OK = `(q, r) => r.end('ok')`;
+/** Answers 201 to a POST of JSON `{"n":1}`, 400 to anything else. */
+const POSTED = `(q, r) => {
+  let body = '';
+  q.on('data', (c) => (body += c)).on('end', () => {
+    r.statusCode = q.method === 'POST' && q.headers['content-type'] === 'application/json' &&
+      JSON.parse(body || '{}').n === 1 ? 201 : 400;
+    r.end();
+  });
+}`;
+
 /** A tiny HTTP server in a process of its own; resolves with its pid and port. */
-async function startServer(): Promise<{ pid: number; port: number }> {
+async function startServer(handler = OK): Promise<{ pid: number; port: number }> {
   const server = spawn(
     process.execPath,
     [
       '-e',
-      `const s = require('node:http').createServer((q, r) => r.end('ok'));
+      `const s = require('node:http').createServer(${handler});
        s.listen(0, '127.0.0.1', () => console.log(s.address().port));`,
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
@@ -72,6 +84,28 @@ describe('children/load-cycle', () => {
     expect(seen.a.has('T')).toBe(true);
     expect(seen.b.has('T')).toBe(true);
     expect([state(a.pid), state(b.pid)]).not.toContain('T');
+  }, 30_000);
+
+  it('sends the method and JSON body it is given, and counts every 2xx answer, warm-up included', async () => {
+    const server = await startServer(POSTED);
+    const target = `${server.pid}:${server.port}`;
+    const args = ['/', '2', '0.2', '0.2', '2', target];
+    const parse = (stdout: string) =>
+      (
+        JSON.parse(stdout.replace(/^@bench /, '')) as {
+          results: Record<string, { non2xx: number; answered_2xx: number }>;
+        }
+      ).results[String(server.port)];
+
+    const posted = await run(['--method', 'POST', '--body', '{"n":1}', ...args]);
+    expect(posted.code, posted.stderr).toBe(0);
+    const figures = parse(posted.stdout);
+    expect(figures?.non2xx).toBe(0);
+    expect(figures?.answered_2xx).toBeGreaterThan(0);
+
+    const bare = await run(args); // GET, no body: the server says 400 (the check above can fail)
+    expect(parse(bare.stdout)?.answered_2xx).toBe(0);
+    expect(parse(bare.stdout)?.non2xx).toBeGreaterThan(0);
   }, 30_000);
 
   it('refuses a target that is not <pid>:<port>, naming it', async () => {

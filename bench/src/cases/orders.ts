@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { reported, startChild, type Child } from '../child.js';
 import { deleteQueueKeys, redisUrl } from '../queue-keys.js';
-import { alternate, type CaseResult, type Contender } from '../rounds.js';
+import { alternateTogether, type CaseResult } from '../rounds.js';
 import type { BenchOptions } from '../options.js';
 import { createScratchDatabase, type ScratchDatabase } from '../scratch-postgres.js';
 import { writeBackDirtyPages } from '../quiet.js';
@@ -20,11 +20,11 @@ const ORDER = JSON.stringify({
   ],
 });
 
-/** Where one measurement's orders go: a fresh SQLite file, or the emptied scratch database. */
+/** Where one contender's orders go in a round: a fresh SQLite file, or its emptied scratch database. */
 interface Backend {
   readonly name: 'sqlite' | 'postgres';
   readonly label: string;
-  prepare(): Promise<{ env: NodeJS.ProcessEnv; cleanup: () => void }>;
+  prepare(variant: string): Promise<{ env: NodeJS.ProcessEnv; cleanup: () => void }>;
 }
 
 const sqlite: Backend = {
@@ -39,16 +39,18 @@ const sqlite: Backend = {
   },
 };
 
-const postgres = (scratch: ScratchDatabase): Backend => ({
+const postgres = (scratch: ReadonlyMap<string, ScratchDatabase>): Backend => ({
   name: 'postgres',
-  label: 'PostgreSQL (a scratch database, emptied before each measurement)',
-  async prepare() {
-    await scratch.empty();
-    return { env: { DATABASE_URL: scratch.url }, cleanup: () => undefined };
+  label: 'PostgreSQL (a scratch database per contender, emptied before each round)',
+  async prepare(variant) {
+    const database = scratch.get(variant);
+    if (database === undefined) throw new Error(`orders: no scratch database for ${variant}`);
+    await database.empty();
+    return { env: { DATABASE_URL: database.url }, cleanup: () => undefined };
   },
 });
 
-let measurements = 0;
+let servers = 0;
 
 /** SIGTERM, then the child's own account of what it wrote (it waits for requests in flight). */
 async function stopAndReport(server: Child): Promise<Record<string, unknown>> {
@@ -62,46 +64,97 @@ async function stopAndReport(server: Child): Promise<Record<string, unknown>> {
   return stopped;
 }
 
-function contender(variant: string, backend: Backend, options: BenchOptions): Contender {
-  return {
-    name: variant,
-    async measure() {
-      const prefix = `shipshape-bench-orders-${process.pid}-${++measurements}`;
-      const database = await backend.prepare();
-      writeBackDirtyPages(); // every request commits to disk: start with nothing else to write
+/** One-second slices per contender and round (the others stopped meanwhile). */
+const CYCLES = 5;
+/**
+ * A server stopped between its slices finds, when it goes on, that its timers ran on the wall clock
+ * meanwhile: an enqueue in flight across the stop would time out (2 s by default) though Redis was
+ * never slow. Both are raised well past a round; the relay still polls every second, and, as before,
+ * no record comes due within a round.
+ */
+const SLICED_TIMEOUTS = { QUEUE_ENQUEUE_TIMEOUT: '30s', OUTBOX_PUBLISH_LEASE: '60s' };
+
+/**
+ * One round: both contenders' servers are started side by side on the measured core, each on its
+ * own fresh database and queue prefix, then one load generator posts orders to each in turn in
+ * one-second slices, the other stopped meanwhile: a drift of the host (the disk's writeback, a
+ * database checkpoint) falls on both alike. Then each server is stopped and accounts for what it
+ * wrote.
+ */
+async function measureRound(
+  backend: Backend,
+  round: number,
+  options: BenchOptions,
+): Promise<Record<string, Record<string, number>>> {
+  const shift = (round - 1) % VARIANTS.length; // a different start and load order every round
+  const variants = [...VARIANTS.slice(shift), ...VARIANTS.slice(0, shift)];
+  const contenders: { variant: string; prefix: string; server: Child; cleanup: () => void }[] = [];
+  try {
+    for (const variant of variants) {
+      const { env, cleanup } = await backend.prepare(variant);
+      const prefix = `shipshape-bench-orders-${process.pid}-${++servers}`;
       const server = startChild('orders-server', [variant], options.pinning.server, {
         env: {
-          ...database.env,
+          ...env,
+          ...SLICED_TIMEOUTS,
           NODE_ENV: 'production',
           REDIS_URL: redisUrl,
           QUEUE_PREFIX: prefix,
         },
       });
-      try {
-        const { port } = (await server.ready) as { port: number };
-        const [warmup, seconds] = options.smoke ? ['0.5', '1'] : ['1', '5'];
-        const generator = startChild(
-          'load-generator',
-          [String(port), '/v1/orders', String(CONNECTIONS), warmup, seconds, 'POST', ORDER],
-          options.pinning.load,
-        );
-        const load = await generator.ready;
-        await generator.exited;
-        const wrote = await stopAndReport(server);
-        checkWhatWasWritten(variant, backend.name, load, wrote);
-        const rps = reported(load, 'requests_per_second');
-        return {
-          requests_per_second: rps,
-          latency_p99_ms: reported(load, 'latency_p99_ms'),
-          time_per_request_us: 1_000_000 / rps,
-        };
-      } finally {
-        await server.stop();
-        database.cleanup();
-        await deleteQueueKeys(prefix);
-      }
-    },
-  };
+      contenders.push({ variant, prefix, server, cleanup });
+    }
+    const started = await Promise.all(
+      contenders.map(async (contender) => ({
+        ...contender,
+        port: ((await contender.server.ready) as { port: number }).port,
+      })),
+    );
+    writeBackDirtyPages(); // every request commits to disk: start with nothing else to write
+    const [warmup, slice, cycles] = options.smoke
+      ? ['0.5', '0.5', '1']
+      : ['1', '1', String(CYCLES)];
+    const generator = startChild(
+      'load-cycle',
+      [
+        '--method',
+        'POST',
+        '--body',
+        ORDER,
+        '/v1/orders',
+        String(CONNECTIONS),
+        warmup,
+        slice,
+        cycles,
+        ...started.map(({ server, port }) => `${server.process.pid ?? 0}:${port}`),
+      ],
+      options.pinning.load,
+    );
+    const { results } = (await generator.ready) as {
+      results: Record<string, Record<string, unknown>>;
+    };
+    await generator.exited;
+    const measured: Record<string, Record<string, number>> = {};
+    for (const { variant, server, port } of started) {
+      const load = results[String(port)];
+      if (load === undefined)
+        throw new Error(`orders ${variant}: the load generator measured nothing`);
+      checkWhatWasWritten(variant, backend.name, load, await stopAndReport(server));
+      const rps = reported(load, 'requests_per_second');
+      measured[variant] = {
+        requests_per_second: rps,
+        latency_p99_ms: reported(load, 'latency_p99_ms'),
+        time_per_request_us: 1_000_000 / rps,
+      };
+    }
+    return measured;
+  } finally {
+    for (const { server, cleanup, prefix } of contenders) {
+      await server.stop();
+      cleanup();
+      await deleteQueueKeys(prefix);
+    }
+  }
 }
 
 /**
@@ -145,7 +198,7 @@ async function ordersCase(
   placement: ServicePlacement,
   options: BenchOptions,
 ): Promise<CaseResult> {
-  return alternate(
+  return alternateTogether(
     {
       case: `orders-${backend.name}`,
       description:
@@ -153,12 +206,16 @@ async function ordersCase(
         `${backend.label}, local Redis; ${placement.description}; autocannon in its own process, ` +
         `${CONNECTIONS} keep-alive connections: the transactional outbox (order + outbox row in one ` +
         `statement, the job published from the request, the relay running) against the direct ` +
-        `enqueue it replaced (the order row alone, then the same enqueue)`,
+        `enqueue it replaced (the order row alone, then the same enqueue); both servers started ` +
+        `side by side and loaded in turn in one-second slices (${CYCLES} each per round, the other ` +
+        `stopped meanwhile; enqueue timeout 30 s and publish lease 60 s, so a stop does not time ` +
+        `out an enqueue)`,
       baseline: 'direct-enqueue',
       ratioOf: { metric: 'requests_per_second', better: 'higher' },
       units: { requests_per_second: 'req/s', latency_p99_ms: 'ms', time_per_request_us: 'µs/req' },
     },
-    VARIANTS.map((variant) => contender(variant, backend, options)),
+    VARIANTS,
+    (round) => measureRound(backend, round, options),
     options,
   );
 }
@@ -168,11 +225,16 @@ export async function ordersCases(options: BenchOptions): Promise<CaseResult[]> 
   const placement = pinLocalServices(options.pinning);
   try {
     const results = [await ordersCase(sqlite, placement, options)];
-    const scratch = await createScratchDatabase(options.postgresUrl, 'orders');
+    const scratch = new Map<string, ScratchDatabase>();
     try {
+      for (const variant of VARIANTS)
+        scratch.set(
+          variant,
+          await createScratchDatabase(options.postgresUrl, `orders_${variant.replace('-', '_')}`),
+        );
       results.push(await ordersCase(postgres(scratch), placement, options));
     } finally {
-      await scratch.drop();
+      for (const database of scratch.values()) await database.drop();
     }
     return results;
   } finally {

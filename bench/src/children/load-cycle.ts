@@ -5,12 +5,18 @@
 // being written) is done in its own next slice, never in another's. A server's figure sums its
 // slices, so every contender is measured across the same stretch of the host's time.
 //
-// Arguments: <path> <connections> <warmup s> <slice s> <cycles> <pid:port>...
-// Reports one line: { results: { "<port>": { requests_per_second, latency_p99_ms, non2xx, errors } } }
+// Arguments: [--method M] [--body JSON] <path> <connections> <warmup s> <slice s> <cycles> <pid:port>...
+// Reports one line: { results: { "<port>": { requests_per_second, latency_p99_ms, non2xx, errors,
+// answered_2xx } } } (answered_2xx counts the warm-up too, for a server's own count of its work).
+import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 
+const { values: request, positionals } = parseArgs({
+  options: { method: { type: 'string', default: 'GET' }, body: { type: 'string' } },
+  allowPositionals: true,
+});
 const [path = '/', connections = '20', warmupS = '1', sliceS = '1', cyclesS = '5', ...targets] =
-  process.argv.slice(2);
+  positionals;
 
 interface Server {
   readonly pid: number;
@@ -29,6 +35,10 @@ const load = (server: Server, seconds: number): Promise<autocannon.Result> =>
     url: `http://127.0.0.1:${server.port}${path}`,
     connections: Number(connections),
     duration: seconds,
+    method: request.method as autocannon.Request['method'],
+    ...(request.body === undefined
+      ? {}
+      : { body: request.body, headers: { 'content-type': 'application/json' } }),
   });
 
 /** Runs `seconds` of load against one server, the only one of them allowed to run meanwhile. */
@@ -49,15 +59,20 @@ interface Tally {
   p99s: number[];
   non2xx: number;
   errors: number;
+  answered2xx: number;
 }
 const tallies = new Map<Server, Tally>(
-  servers.map((server) => [server, { requests: 0, seconds: 0, p99s: [], non2xx: 0, errors: 0 }]),
+  servers.map((server) => [
+    server,
+    { requests: 0, seconds: 0, p99s: [], non2xx: 0, errors: 0, answered2xx: 0 },
+  ]),
 );
 const count = (server: Server, result: autocannon.Result, measured: boolean): void => {
   const tally = tallies.get(server);
   if (tally === undefined) return;
   tally.non2xx += result.non2xx;
   tally.errors += result.errors;
+  tally.answered2xx += result['2xx'];
   if (!measured) return;
   tally.requests += result.requests.total;
   tally.seconds += result.duration;
@@ -95,6 +110,7 @@ console.log(
           latency_p99_ms: median(tally.p99s),
           non2xx: tally.non2xx,
           errors: tally.errors,
+          answered_2xx: tally.answered2xx,
         },
       ]),
     ),

@@ -173,3 +173,45 @@ describe.each([
     expect(row.last_error).toBe('Redis did not answer');
   });
 });
+
+describe('outbox store on PostgreSQL: the placement is a prepared statement', () => {
+  it('is prepared once per connection by name, one name per text, and then only executed', async () => {
+    const database = await createTestDatabase({ prefix: 'api_outbox_prepared' });
+    const { db } = createDatabase({ url: database.url, poolMax: 1 });
+    try {
+      await migrateToLatest(db);
+      const store = createOutboxStore(db);
+      const at = new Date().toISOString();
+      const order = (id: string, extra: object = {}) => ({
+        id,
+        status: 'pending',
+        customer_email: 'a@b.co',
+        items: '[]',
+        total_cents: 0,
+        created_at: at,
+        updated_at: at,
+        ...extra,
+      });
+      const prepared = async () =>
+        (
+          await db.raw<{ rows: { name: string }[] }>(
+            "select name from pg_prepared_statements where name like 'order_placement_%' order by name",
+          )
+        ).rows.map((row) => row.name);
+
+      for (const id of ['p-1', 'p-2', 'p-3']) await store.place(order(id), { orderId: id }, 0);
+      const [name] = await prepared();
+      expect(await prepared()).toEqual([name]); // one connection, one text: prepared once
+
+      // Another column set is another text: its own name, beside the first, both still working.
+      await store.place(order('p-4', { request_id: 'r-4' }), { orderId: 'p-4' }, 0);
+      await store.place(order('p-5'), { orderId: 'p-5' }, 0);
+      expect(await prepared()).toHaveLength(2);
+      expect(await prepared()).toContain(name);
+      expect(await db('order_outbox').count({ n: '*' }).first()).toEqual({ n: '5' });
+    } finally {
+      await db.destroy();
+      await database.drop();
+    }
+  });
+});

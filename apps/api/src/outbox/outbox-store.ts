@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { preparedStatementNames } from '../db/prepared-statement-names.js';
 import {
   OUTBOX_COLUMNS,
   PLACEMENTS_VIEW,
@@ -94,6 +95,8 @@ export function createOutboxStore(db: Knex, now: () => number = Date.now): Outbo
     };
   }
 
+  const statementNames = preparedStatementNames('order_placement');
+
   return {
     async insert(trx, record, leaseMs) {
       await trx(TABLE).insert(newRow(record, leaseMs));
@@ -105,11 +108,12 @@ export function createOutboxStore(db: Knex, now: () => number = Date.now): Outbo
         // The record is selected from the CTE, so it exists only if the order's row was written.
         const first = db('orders').insert(order).toSQL();
         const columns = Object.keys(row);
-        await db.raw(
+        const placement = db.raw(
           `with placed as (${first.sql} returning 1) insert into ?? (${columns.map(() => '??').join(', ')}) ` +
             `select ${columns.map(() => '?').join(', ')} from placed`,
           [...first.bindings, TABLE, ...columns, ...Object.values(row)],
         );
+        await placement.options({ name: statementNames.nameOf(placement.toSQL().sql) });
         return;
       }
       const outboxFields = Object.entries(OUTBOX_COLUMNS).map(([alias, column]) => [
