@@ -22,6 +22,7 @@ export interface QueryLike extends PromiseLike<unknown> {
   insert(row: object): Promise<unknown>;
   select(columns: readonly string[]): QueryLike;
   where(conditions: object): QueryLike;
+  whereNotNull(column: string): QueryLike;
   count(columns: Record<string, string>): QueryLike;
   first(): Promise<unknown>;
 }
@@ -80,11 +81,7 @@ export interface OutboxRecord {
 }
 
 export interface OutboxStore {
-  expedite(record: {
-    orderId: string;
-    requestId?: string | undefined;
-    traceContext?: TraceContext | undefined;
-  }): Promise<void>;
+  expedite(record: { orderId: string; traceContext?: TraceContext | undefined }): Promise<void>;
   stats(): Promise<{ records: number; oldestAgeMs: number }>;
 }
 

@@ -58,7 +58,7 @@ export async function createScratchDatabase(
   return {
     url,
     async empty() {
-      await db.raw('TRUNCATE order_confirmations, order_outbox, orders');
+      await db.raw('TRUNCATE order_confirmations, orders');
     },
     drop,
   };

@@ -184,7 +184,6 @@ await shutdown.startup(async () => {
     expediteConfirmation: (order, context) =>
       outbox.expedite({
         orderId: order.id,
-        requestId: context.requestId,
         traceContext: traceContextFor(context),
       }),
   });

@@ -30,12 +30,13 @@ describe('entry points', () => {
     const env = isolatedEnv();
     const first = await runMigrate(env);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toContain('applied 3 migration(s)');
+    expect(first.stdout).toContain('applied 4 migration(s)');
     const db = openDatabase(env);
     try {
       expect(await db.schema.hasTable('orders')).toBe(true);
       expect(await db.schema.hasTable('order_confirmations')).toBe(true);
-      expect(await db.schema.hasTable('order_outbox')).toBe(true);
+      expect(await db.schema.hasColumn('orders', 'outbox_available_at')).toBe(true);
+      expect(await db.schema.hasTable('order_outbox')).toBe(false); // moved into orders
     } finally {
       await db.destroy();
     }

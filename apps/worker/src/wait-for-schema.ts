@@ -2,7 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import type { LoggerLike } from './types.js';
 
-export const REQUIRED_TABLES = ['orders', 'order_confirmations', 'order_outbox'] as const;
+export const REQUIRED_TABLES = ['orders', 'order_confirmations'] as const;
+/** Columns the worker writes that a later API migration added, as `table.column`. */
+export const REQUIRED_COLUMNS = ['orders.failure_reason'] as const;
 
 export interface WaitForSchemaOptions {
   readonly logger: LoggerLike;
@@ -12,12 +14,19 @@ export interface WaitForSchemaOptions {
   readonly warnEveryMs?: number;
 }
 
-async function missingTables(db: Knex): Promise<string[]> {
-  const missing: string[] = [];
+/** What the schema lacks: whole tables, and columns of the tables that are there. */
+export async function missingSchema(db: Knex): Promise<{ tables: string[]; columns: string[] }> {
+  const tables: string[] = [];
   for (const table of REQUIRED_TABLES) {
-    if (!(await db.schema.hasTable(table))) missing.push(table);
+    if (!(await db.schema.hasTable(table))) tables.push(table);
   }
-  return missing;
+  const columns: string[] = [];
+  for (const required of REQUIRED_COLUMNS) {
+    const [table = '', column = ''] = required.split('.');
+    if (tables.includes(table)) continue;
+    if (!(await db.schema.hasColumn(table, column))) columns.push(required);
+  }
+  return { tables, columns };
 }
 
 /**
@@ -32,10 +41,11 @@ export async function waitForSchema(db: Knex, options: WaitForSchemaOptions): Pr
     if (signal?.aborted === true) return false;
     let problem: Record<string, unknown>;
     try {
-      const missing = await missingTables(db);
-      if (missing.length === 0) return true;
+      const missing = await missingSchema(db);
+      if (missing.tables.length === 0 && missing.columns.length === 0) return true;
       problem = {
-        missing_tables: missing,
+        ...(missing.tables.length > 0 ? { missing_tables: missing.tables } : {}),
+        ...(missing.columns.length > 0 ? { missing_columns: missing.columns } : {}),
         hint: 'run the API migrations: node apps/api/dist/migrate.js (same DATABASE_URL / DATABASE_FILE)',
       };
     } catch (error) {

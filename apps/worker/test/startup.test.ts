@@ -41,7 +41,7 @@ describe('start-up', () => {
       );
       expect(warn).toMatchObject({
         level: 'warn',
-        missing_tables: ['orders', 'order_confirmations', 'order_outbox'],
+        missing_tables: ['orders', 'order_confirmations'],
       });
       expect(String(warn.hint)).toContain('node apps/api/dist/migrate.js');
       const startup = await until('the admin port', async () => {

@@ -204,8 +204,8 @@ async function ordersCase(
       description:
         `POST /v1/orders of the example API (its built modules, as main.ts wires them) on ` +
         `${backend.label}, local Redis; ${placement.description}; autocannon in its own process, ` +
-        `${CONNECTIONS} keep-alive connections: the transactional outbox (order + outbox row in one ` +
-        `statement, the job published from the request, the relay running) against the direct ` +
+        `${CONNECTIONS} keep-alive connections: the transactional outbox (the order with its outbox record, one ` +
+        `row, the job published from the request, the relay running) against the direct ` +
         `enqueue it replaced (the order row alone, then the same enqueue); both servers started ` +
         `side by side and loaded in turn in one-second slices (${CYCLES} each per round, the other ` +
         `stopped meanwhile; enqueue timeout 30 s and publish lease 60 s, so a stop does not time ` +

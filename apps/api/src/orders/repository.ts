@@ -126,7 +126,7 @@ export function createOrdersRepository(
       };
       try {
         await withDatabase('inserting an order', () =>
-          outbox.place(row, { orderId: row.id, requestId, traceContext }, publishLeaseMs),
+          outbox.place(row, { orderId: row.id, traceContext }, publishLeaseMs),
         );
       } catch (error) {
         // Two requests with the same key raced; the other one won. Answer as a retry would.

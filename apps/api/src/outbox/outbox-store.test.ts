@@ -47,6 +47,7 @@ async function insertOrders(db: Knex, ids: readonly string[], status = 'pending'
     ids.map((id) => ({
       id,
       status,
+      request_id: `r-${id}`,
       customer_email: 'a@b.co',
       items: '[]',
       total_cents: 0,
@@ -86,34 +87,29 @@ describe.each([
       };
     };
     const traceContext = { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' };
-    await store.place(
-      order('with-1', 'key-with-1'),
-      { orderId: 'with-1', requestId: 'r-1', traceContext },
-      5_000,
-    );
-    const written = (await db!('order_outbox').where({ order_id: 'with-1' }).first()) as
+    await store.place(order('with-1', 'key-with-1'), { orderId: 'with-1', traceContext }, 5_000);
+    const written = (await db!('orders').where({ id: 'with-1' }).first()) as
       Record<string, unknown> | undefined;
-    expect(written).toMatchObject({ order_id: 'with-1', request_id: 'r-1', attempts: 0 });
-    expect(Number(written?.available_at)).toBe(clock + 5_000);
-    expect(JSON.parse(String(written?.trace_context))).toEqual(traceContext);
-    expect(await db!('orders').where({ id: 'with-1' }).first()).toMatchObject({
-      items: '[{"sku":"A?","quantity":1}]',
-    });
+    expect(written).toMatchObject({ items: '[{"sku":"A?","quantity":1}]', outbox_attempts: 0 });
+    expect(Number(written?.outbox_available_at)).toBe(clock + 5_000);
+    expect(Number(written?.outbox_created_at)).toBe(clock);
+    expect(JSON.parse(String(written?.outbox_trace_context))).toEqual(traceContext);
+    expect(await store.stats()).toEqual({ records: 1, oldestAgeMs: 0 });
 
     // The same idempotency key again: the order's insert fails, and no record is left behind.
     await expect(
       store.place(order('with-2', 'key-with-1'), { orderId: 'with-2' }, 5_000),
     ).rejects.toThrow();
     expect(await db!('orders').where({ id: 'with-2' })).toEqual([]);
-    expect(await db!('order_outbox').where({ order_id: 'with-2' })).toEqual([]);
 
-    // The order can be written but its record cannot (no lease time): the order is backed out.
+    // A lease that is no time at all (SQLite would store NaN as null: an order without a record):
+    // refused, saying why, before anything is written.
     await expect(
       store.place(order('with-3', 'key-with-3'), { orderId: 'with-3' }, Number.NaN),
-    ).rejects.toThrow();
+    ).rejects.toThrow('outbox lease must be a finite number of ms ≥ 0; got NaN');
     expect(await db!('orders').where({ id: 'with-3' })).toEqual([]);
-    expect(await db!('order_outbox').where({ order_id: 'with-3' })).toEqual([]);
-    await db!('order_outbox').where({ order_id: 'with-1' }).delete();
+    await store.remove(['with-1']);
+    expect(await store.stats()).toEqual({ records: 0, oldestAgeMs: 0 });
   });
 
   it('never hands one record to two relays claiming at the same time, and leases what it hands out', async () => {
@@ -122,7 +118,7 @@ describe.each([
     await insertOrders(db!, ids);
     const store = createOutboxStore(db!, now);
     await db!.transaction(async (trx) => {
-      for (const id of ids) await store.insert(trx, { orderId: id, requestId: `r-${id}` }, 0);
+      for (const id of ids) await store.track(trx, { orderId: id }, 0);
     });
 
     const stores = backend.handles.map((handle) => createOutboxStore(handle, now));
@@ -150,8 +146,8 @@ describe.each([
     await insertOrders(db!, ['wait-1']);
     const store = createOutboxStore(db!, now);
     await db!.transaction(async (trx) => {
-      await store.insert(trx, { orderId: 'done-1' }, 0);
-      await store.insert(trx, { orderId: 'wait-1' }, 60_000);
+      await store.track(trx, { orderId: 'done-1' }, 0);
+      await store.track(trx, { orderId: 'wait-1' }, 60_000);
     });
     const claimed = await store.claimDue(10, 1_000);
     expect(claimed.map((r) => [r.orderId, r.orderStatus, r.attempts])).toEqual([
@@ -169,8 +165,8 @@ describe.each([
     expect((await store.claimDue(10, 1_000)).map((r) => [r.orderId, r.attempts])).toEqual([
       ['wait-1', 2],
     ]);
-    const row = await db!('order_outbox').where({ order_id: 'wait-1' }).first();
-    expect(row.last_error).toBe('Redis did not answer');
+    const row = await db!('orders').where({ id: 'wait-1' }).first();
+    expect(row.outbox_last_error).toBe('Redis did not answer');
   });
 });
 
@@ -208,7 +204,7 @@ describe('outbox store on PostgreSQL: the placement is a prepared statement', ()
       await store.place(order('p-5'), { orderId: 'p-5' }, 0);
       expect(await prepared()).toHaveLength(2);
       expect(await prepared()).toContain(name);
-      expect(await db('order_outbox').count({ n: '*' }).first()).toEqual({ n: '5' });
+      expect(await store.stats()).toMatchObject({ records: 5 });
     } finally {
       await db.destroy();
       await database.drop();

@@ -1,9 +1,6 @@
 import type { Knex } from 'knex';
 import { preparedStatementNames } from '../db/prepared-statement-names.js';
-import {
-  OUTBOX_COLUMNS,
-  PLACEMENTS_VIEW,
-} from '../db/migrations/20261202000200_order_placements.js';
+import { OUTBOX_RECORD_COLUMNS as C } from '../db/migrations/20261202000300_outbox_in_orders.js';
 import type { TraceContext } from '../queue/trace-context.js';
 
 /** What the relay needs to publish an order's confirmation job. */
@@ -15,10 +12,9 @@ export interface OutboxRecord {
   readonly attempts: number;
 }
 
-/** A claimed record with its order's status, read in the same round trip batch. */
+/** A claimed record with its order's status, read from the same row. */
 export interface ClaimedRecord extends OutboxRecord {
-  /** `undefined` when the order no longer exists. */
-  readonly orderStatus: string | undefined;
+  readonly orderStatus: string;
 }
 
 export interface OutboxStats {
@@ -27,33 +23,34 @@ export interface OutboxStats {
   readonly oldestAgeMs: number;
 }
 
+/** A record to write; the relay publishes with the order's own `request_id`. */
 export interface NewOutboxRecord {
   readonly orderId: string;
-  readonly requestId?: string | undefined;
   readonly traceContext?: TraceContext | undefined;
 }
 
-interface OutboxRow {
-  order_id: string;
+/** An order's row as the relay claims it: its id, status and outbox record. */
+interface ClaimedRow {
+  id: string;
+  status: string;
   request_id: string | null;
-  trace_context: string | null;
-  created_at: number | string;
-  available_at: number | string;
-  attempts: number | string;
-  last_error: string | null;
+  outbox_trace_context: string | null;
+  outbox_attempts: number | string;
 }
 
-const TABLE = 'order_outbox';
 const LAST_ERROR_MAX = 1000;
 
+/**
+ * An order's outbox record lives in the order's own row (`outbox_*` columns, see the migration that
+ * put it there): the order has a record while `outbox_available_at` is set.
+ */
 export interface OutboxStore {
-  /** Writes the record inside the caller's transaction, leased for `leaseMs` to the caller. */
-  insert(trx: Knex.Transaction, record: NewOutboxRecord, leaseMs: number): Promise<void>;
+  /** Gives an existing order a record inside the caller's transaction, leased for `leaseMs`. */
+  track(trx: Knex.Transaction, record: NewOutboxRecord, leaseMs: number): Promise<void>;
   /**
-   * Commits the order's row and its record, leased for `leaseMs` to the caller, in one statement
-   * (one round trip instead of BEGIN, two INSERTs and COMMIT): on PostgreSQL a data-modifying
-   * `WITH`, on SQLite an INSERT into the `order_placements` view, whose trigger writes both. Both
-   * rows are written or neither.
+   * Commits the order's row with its record, leased for `leaseMs` to the caller: one INSERT of one
+   * row, so both or neither. On PostgreSQL a named prepared statement (parsed and planned once per
+   * connection); on SQLite the connection's statement cache does the same.
    */
   place(order: object, record: NewOutboxRecord, leaseMs: number): Promise<void>;
   /**
@@ -72,124 +69,95 @@ export interface OutboxStore {
 
 export function createOutboxStore(db: Knex, now: () => number = Date.now): OutboxStore {
   const postgres = (db.client as { config: { client?: unknown } }).config.client === 'pg';
+  const statementNames = preparedStatementNames('order_placement');
+  const hasRecord = (query: Knex.QueryBuilder) => query.whereNotNull(C.availableAt);
 
-  function toRecord(row: OutboxRow, orderStatus: string | undefined): ClaimedRecord {
-    return {
-      orderId: row.order_id,
-      requestId: row.request_id ?? undefined,
-      traceContext: parseTraceContext(row.trace_context),
-      attempts: Number(row.attempts),
-      orderStatus,
-    };
-  }
-
-  function newRow(record: NewOutboxRecord, leaseMs: number): Omit<OutboxRow, 'last_error'> {
+  function recordColumns(record: NewOutboxRecord, leaseMs: number): Record<string, unknown> {
+    // A null due time means "no record": a NaN that SQLite stores as null would lose the order.
+    if (!Number.isFinite(leaseMs) || leaseMs < 0)
+      throw new RangeError(`outbox lease must be a finite number of ms ≥ 0; got ${leaseMs}`);
     const at = now();
     return {
-      order_id: record.orderId,
-      request_id: record.requestId ?? null,
-      trace_context: record.traceContext ? JSON.stringify(record.traceContext) : null,
-      created_at: at,
-      available_at: at + leaseMs,
-      attempts: 0,
+      [C.createdAt]: at,
+      [C.availableAt]: at + leaseMs,
+      [C.attempts]: 0,
+      [C.lastError]: null,
+      [C.traceContext]: record.traceContext ? JSON.stringify(record.traceContext) : null,
     };
   }
 
-  const statementNames = preparedStatementNames('order_placement');
+  function toRecord(row: ClaimedRow): ClaimedRecord {
+    return {
+      orderId: row.id,
+      requestId: row.request_id ?? undefined,
+      traceContext: parseTraceContext(row.outbox_trace_context),
+      attempts: Number(row.outbox_attempts),
+      orderStatus: row.status,
+    };
+  }
 
   return {
-    async insert(trx, record, leaseMs) {
-      await trx(TABLE).insert(newRow(record, leaseMs));
+    async track(trx, record, leaseMs) {
+      await trx('orders').where({ id: record.orderId }).update(recordColumns(record, leaseMs));
     },
 
     async place(order, record, leaseMs) {
-      const row = newRow(record, leaseMs);
-      if (postgres) {
-        // The record is selected from the CTE, so it exists only if the order's row was written.
-        const first = db('orders').insert(order).toSQL();
-        const columns = Object.keys(row);
-        const placement = db.raw(
-          `with placed as (${first.sql} returning 1) insert into ?? (${columns.map(() => '??').join(', ')}) ` +
-            `select ${columns.map(() => '?').join(', ')} from placed`,
-          [...first.bindings, TABLE, ...columns, ...Object.values(row)],
-        );
-        await placement.options({ name: statementNames.nameOf(placement.toSQL().sql) });
-        return;
-      }
-      const outboxFields = Object.entries(OUTBOX_COLUMNS).map(([alias, column]) => [
-        alias,
-        row[column],
-      ]);
-      await db(PLACEMENTS_VIEW).insert({ ...order, ...Object.fromEntries(outboxFields) });
+      const placement = db('orders').insert({ ...order, ...recordColumns(record, leaseMs) });
+      if (postgres) void placement.options({ name: statementNames.nameOf(placement.toSQL().sql) });
+      await placement;
     },
 
     async claimDue(limit, leaseMs) {
       const at = now();
-      const due = db(TABLE)
-        .select('order_id')
-        .where('available_at', '<=', at)
-        .orderBy('available_at')
+      const due = hasRecord(db('orders').select('id'))
+        .where(C.availableAt, '<=', at)
+        .orderBy(C.availableAt)
         .limit(limit);
       if (postgres) void due.forUpdate().skipLocked();
-      const rows: OutboxRow[] = await db<OutboxRow>(TABLE)
-        .whereIn('order_id', due)
-        .update({ available_at: at + leaseMs, attempts: db.raw('attempts + 1') })
-        .returning([
-          'order_id',
-          'request_id',
-          'trace_context',
-          'created_at',
-          'available_at',
-          'attempts',
-          'last_error',
-        ]);
-      if (rows.length === 0) return [];
-      const orders = (await db('orders')
-        .select('id', 'status')
-        .whereIn(
-          'id',
-          rows.map((row) => row.order_id),
-        )) as { id: string; status: string }[];
-      const statusById = new Map(orders.map((order) => [order.id, order.status]));
-      return rows.map((row) => toRecord(row, statusById.get(row.order_id)));
+      const rows: ClaimedRow[] = await db('orders')
+        .whereIn('id', due)
+        .update({ [C.availableAt]: at + leaseMs, [C.attempts]: db.raw('?? + 1', [C.attempts]) })
+        .returning(['id', 'status', 'request_id', C.traceContext, C.attempts]);
+      return rows.map(toRecord);
     },
 
     async reschedule(orderIds, delayMs, lastError) {
       if (orderIds.length === 0) return;
-      await db(TABLE)
-        .whereIn('order_id', [...orderIds])
-        .update({
-          available_at: now() + delayMs,
-          last_error: lastError === undefined ? null : lastError.slice(0, LAST_ERROR_MAX),
-        });
+      await hasRecord(db('orders').whereIn('id', [...orderIds])).update({
+        [C.availableAt]: now() + delayMs,
+        [C.lastError]: lastError === undefined ? null : lastError.slice(0, LAST_ERROR_MAX),
+      });
     },
 
     async expedite(record) {
       const at = now();
-      await db(TABLE)
-        .insert({
-          order_id: record.orderId,
-          request_id: record.requestId ?? null,
-          trace_context: record.traceContext ? JSON.stringify(record.traceContext) : null,
-          created_at: at,
-          available_at: at,
-          attempts: 0,
-        })
-        .onConflict('order_id')
-        .merge({ available_at: at });
+      await db('orders')
+        .where({ id: record.orderId })
+        .update({
+          [C.availableAt]: at,
+          [C.createdAt]: db.raw('coalesce(??, ?)', [C.createdAt, at]),
+          ...(record.traceContext === undefined
+            ? {}
+            : {
+                [C.traceContext]: db.raw('coalesce(??, ?)', [
+                  C.traceContext,
+                  JSON.stringify(record.traceContext),
+                ]),
+              }),
+        });
     },
 
     async remove(orderIds) {
       if (orderIds.length === 0) return;
-      await db(TABLE)
-        .whereIn('order_id', [...orderIds])
-        .delete();
+      await db('orders')
+        .whereIn('id', [...orderIds])
+        .update({ [C.availableAt]: null, [C.createdAt]: null });
     },
 
     async stats() {
-      const row = (await db(TABLE)
+      const row = (await hasRecord(db('orders'))
         .count({ records: '*' })
-        .min({ oldest: 'created_at' })
+        .min({ oldest: C.createdAt })
         .first()) as { records: number | string; oldest: number | string | null } | undefined;
       const records = Number(row?.records ?? 0);
       const oldest =

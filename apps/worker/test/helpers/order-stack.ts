@@ -187,8 +187,10 @@ export async function orderCounts(knex: Knex): Promise<OrderCounts> {
     )
     .count({ n: '*' })
     .first()) as { n: number | string } | undefined;
-  const outbox = (await knex('order_outbox').count({ n: '*' }).first()) as
-    { n: number | string } | undefined;
+  const outbox = (await knex('orders')
+    .whereNotNull('outbox_available_at')
+    .count({ n: '*' })
+    .first()) as { n: number | string } | undefined;
   return {
     orders: byStatus.reduce((sum, row) => sum + Number(row.n), 0),
     pending: count('pending'),
