@@ -9,6 +9,7 @@ import {
 } from '../compare-node.js';
 import { alternateTogether, type CaseResult } from '../rounds.js';
 import type { BenchOptions } from '../options.js';
+import { figuresOf, loadInSlices, requestFigures, SLICES_PER_ROUND } from '../sliced-load.js';
 
 const VARIANTS = [
   'bare',
@@ -28,9 +29,6 @@ interface Stack {
   readonly variant: string;
   readonly node?: NodeBinary | undefined;
 }
-
-/** One-second slices per server and round: every stack gets the same stretch of the host's time. */
-const CYCLES = 5;
 
 /**
  * One round: every stack's server is started (all on the measured core), then one load generator
@@ -62,43 +60,18 @@ async function measureRound(
         return { stack, child, port, logFile };
       }),
     );
-    const [warmup, slice, cycles] = options.smoke
-      ? ['0.5', '0.5', '1']
-      : ['1', '1', String(CYCLES)];
-    const generator = startChild(
-      'load-cycle',
-      [
-        '/v1/items/42',
-        '20',
-        warmup,
-        slice,
-        cycles,
-        ...started.map(({ child, port }) => `${child.process.pid ?? 0}:${port}`),
-      ],
-      options.pinning.load,
-    );
-    const { results } = (await generator.ready) as {
-      results: Record<string, Record<string, number>>;
-    };
-    await generator.exited;
+    const results = await loadInSlices(started, { path: '/v1/items/42', connections: 20 }, options);
     const measured: Record<string, Record<string, number>> = {};
     for (const { stack, child, port, logFile } of started) {
       addons.record(stack.name, nativeAddons(child.process.pid ?? 0));
       rmSync(logFile, { force: true });
-      const result = results[String(port)];
-      if (result === undefined)
-        throw new Error(`${stack.name}: the load generator measured nothing`);
+      const result = figuresOf(results, port, stack.name);
       if (reported(result, 'non2xx') > 0 || reported(result, 'errors') > 0) {
         throw new Error(
           `${stack.name}: ${reported(result, 'non2xx')} non-2xx answers and ${reported(result, 'errors')} errors under load`,
         );
       }
-      const rps = reported(result, 'requests_per_second');
-      measured[stack.name] = {
-        requests_per_second: rps,
-        latency_p99_ms: reported(result, 'latency_p99_ms'),
-        time_per_request_us: 1_000_000 / rps,
-      };
+      measured[stack.name] = requestFigures(result);
     }
     return measured;
   } finally {
@@ -123,7 +96,7 @@ export async function httpCase(options: BenchOptions): Promise<CaseResult> {
       case: 'http',
       description:
         'Express 5 GET returning JSON; autocannon in its own process, 20 keep-alive connections, requests per second; ' +
-        `every server started side by side and loaded in turn in one-second slices (${CYCLES} each per round, the others stopped meanwhile)`,
+        `every server started side by side and loaded in turn in one-second slices (${SLICES_PER_ROUND} each per round, the others stopped meanwhile)`,
       baseline: 'bare',
       ratioOf: { metric: 'requests_per_second', better: 'higher' },
       units: { requests_per_second: 'req/s', latency_p99_ms: 'ms', time_per_request_us: 'µs/req' },

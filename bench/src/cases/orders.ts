@@ -5,6 +5,7 @@ import { reported, startChild, type Child } from '../child.js';
 import { deleteQueueKeys, redisUrl } from '../queue-keys.js';
 import { alternateTogether, type CaseResult } from '../rounds.js';
 import type { BenchOptions } from '../options.js';
+import { figuresOf, loadInSlices, requestFigures, SLICES_PER_ROUND } from '../sliced-load.js';
 import { createScratchDatabase, type ScratchDatabase } from '../scratch-postgres.js';
 import { writeBackDirtyPages } from '../quiet.js';
 import { pinLocalServices, type ServicePlacement } from '../service-pinning.js';
@@ -64,8 +65,6 @@ async function stopAndReport(server: Child): Promise<Record<string, unknown>> {
   return stopped;
 }
 
-/** One-second slices per contender and round (the others stopped meanwhile). */
-const CYCLES = 5;
 /**
  * A server stopped between its slices finds, when it goes on, that its timers ran on the wall clock
  * meanwhile: an enqueue in flight across the stop would time out (2 s by default) though Redis was
@@ -111,41 +110,16 @@ async function measureRound(
       })),
     );
     writeBackDirtyPages(); // every request commits to disk: start with nothing else to write
-    const [warmup, slice, cycles] = options.smoke
-      ? ['0.5', '0.5', '1']
-      : ['1', '1', String(CYCLES)];
-    const generator = startChild(
-      'load-cycle',
-      [
-        '--method',
-        'POST',
-        '--body',
-        ORDER,
-        '/v1/orders',
-        String(CONNECTIONS),
-        warmup,
-        slice,
-        cycles,
-        ...started.map(({ server, port }) => `${server.process.pid ?? 0}:${port}`),
-      ],
-      options.pinning.load,
+    const results = await loadInSlices(
+      started.map(({ server, port }) => ({ child: server, port })),
+      { path: '/v1/orders', connections: CONNECTIONS, method: 'POST', body: ORDER },
+      options,
     );
-    const { results } = (await generator.ready) as {
-      results: Record<string, Record<string, unknown>>;
-    };
-    await generator.exited;
     const measured: Record<string, Record<string, number>> = {};
     for (const { variant, server, port } of started) {
-      const load = results[String(port)];
-      if (load === undefined)
-        throw new Error(`orders ${variant}: the load generator measured nothing`);
+      const load = figuresOf(results, port, `orders ${variant}`);
       checkWhatWasWritten(variant, backend.name, load, await stopAndReport(server));
-      const rps = reported(load, 'requests_per_second');
-      measured[variant] = {
-        requests_per_second: rps,
-        latency_p99_ms: reported(load, 'latency_p99_ms'),
-        time_per_request_us: 1_000_000 / rps,
-      };
+      measured[variant] = requestFigures(load);
     }
     return measured;
   } finally {
@@ -207,7 +181,7 @@ async function ordersCase(
         `${CONNECTIONS} keep-alive connections: the transactional outbox (the order with its outbox record, one ` +
         `row, the job published from the request, the relay running) against the direct ` +
         `enqueue it replaced (the order row alone, then the same enqueue); both servers started ` +
-        `side by side and loaded in turn in one-second slices (${CYCLES} each per round, the other ` +
+        `side by side and loaded in turn in one-second slices (${SLICES_PER_ROUND} each per round, the other ` +
         `stopped meanwhile; enqueue timeout 30 s and publish lease 60 s, so a stop does not time ` +
         `out an enqueue)`,
       baseline: 'direct-enqueue',
