@@ -1,6 +1,9 @@
 import type { Knex } from 'knex';
 import { preparedStatementNames } from '../db/prepared-statement-names.js';
-import { OUTBOX_RECORD_COLUMNS as C } from '../db/migrations/20261202000300_outbox_in_orders.js';
+import {
+  adoptLegacyRecords,
+  OUTBOX_RECORD_COLUMNS as C,
+} from '../db/migrations/20261202000300_outbox_in_orders.js';
 import type { TraceContext } from '../queue/trace-context.js';
 
 /** What the relay needs to publish an order's confirmation job. */
@@ -55,7 +58,8 @@ export interface OutboxStore {
   place(order: object, record: NewOutboxRecord, leaseMs: number): Promise<void>;
   /**
    * Claims up to `limit` records that are due, leasing them for `leaseMs`: no other relay (in this
-   * process or another replica) claims them until the lease ends. PostgreSQL skips rows another
+   * process or another replica) claims them until the lease ends. Records the previous release wrote
+   * to `order_outbox` are moved into their orders first. PostgreSQL skips rows another
    * transaction holds (`FOR UPDATE SKIP LOCKED`); SQLite has one writer, so its UPDATE is atomic.
    */
   claimDue(limit: number, leaseMs: number): Promise<ClaimedRecord[]>;
@@ -108,6 +112,8 @@ export function createOutboxStore(db: Knex, now: () => number = Date.now): Outbo
     },
 
     async claimDue(limit, leaseMs) {
+      // Records the previous release's pods still write to `order_outbox` during a rolling deploy.
+      await adoptLegacyRecords(db);
       const at = now();
       const due = hasRecord(db('orders').select('id'))
         .where(C.availableAt, '<=', at)

@@ -10,7 +10,17 @@ import type { Knex } from 'knex';
  * an outbox row, so the relay watches them too.
  */
 export async function up(db: Knex): Promise<void> {
-  await createOutboxTable(db);
+  await db.schema.createTable('order_outbox', (table) => {
+    table.string('order_id', 36).primary().references('id').inTable('orders').onDelete('CASCADE');
+    table.string('request_id', 128).nullable();
+    table.text('trace_context').nullable();
+    table.bigInteger('created_at').notNullable();
+    /** Not claimable before this time: a lease while someone publishes, then the next check. */
+    table.bigInteger('available_at').notNullable();
+    table.integer('attempts').notNullable().defaultTo(0);
+    table.text('last_error').nullable();
+    table.index(['available_at'], 'order_outbox_available_at_idx');
+  });
   await db.schema.alterTable('orders', (table) => {
     table.text('failure_reason').nullable();
   });
@@ -27,21 +37,6 @@ export async function up(db: Knex): Promise<void> {
       })),
     );
   }
-}
-
-/** The outbox table as this migration made it (a later one moves it into `orders`, and back on down). */
-export async function createOutboxTable(db: Knex): Promise<void> {
-  await db.schema.createTable('order_outbox', (table) => {
-    table.string('order_id', 36).primary().references('id').inTable('orders').onDelete('CASCADE');
-    table.string('request_id', 128).nullable();
-    table.text('trace_context').nullable();
-    table.bigInteger('created_at').notNullable();
-    /** Not claimable before this time: a lease while someone publishes, then the next check. */
-    table.bigInteger('available_at').notNullable();
-    table.integer('attempts').notNullable().defaultTo(0);
-    table.text('last_error').nullable();
-    table.index(['available_at'], 'order_outbox_available_at_idx');
-  });
 }
 
 export async function down(db: Knex): Promise<void> {

@@ -1,6 +1,4 @@
 import type { Knex } from 'knex';
-import { createOutboxTable } from './20261202000100_create_order_outbox.js';
-import * as orderPlacements from './20261202000200_order_placements.js';
 
 /** The columns of `orders` that hold its outbox record; the order has none while `availableAt` is null. */
 export const OUTBOX_RECORD_COLUMNS = {
@@ -18,8 +16,12 @@ export const OUTBOX_DUE_INDEX = 'orders_outbox_due_idx';
  * The outbox moves into the order's own row. A placement is then one plain INSERT (atomic by
  * itself, on both databases) that writes one row and one more index entry, instead of a second row
  * with two indexes of its own, which was most of what the outbox cost per order. The relay reads the
- * order's status from the row it claims. Records move over as they are; `order_outbox` and the
- * SQLite placements view go.
+ * order's status from the row it claims.
+ *
+ * An expand step: `order_outbox` (and SQLite's placements view) stay, because the previous release's
+ * pods keep placing orders there during a rolling deploy; the records they write are moved into
+ * their orders by every relay poll (`adoptLegacyRecords`), and existing ones by this migration. A
+ * later release drops the table, the view and the adoption.
  */
 export async function up(db: Knex): Promise<void> {
   const c = OUTBOX_RECORD_COLUMNS;
@@ -33,21 +35,35 @@ export async function up(db: Knex): Promise<void> {
   await db.raw(
     `create index ${OUTBOX_DUE_INDEX} on orders (${c.availableAt}) where ${c.availableAt} is not null`,
   );
-  const moved = (column: string) =>
-    `(select x.${column} from order_outbox x where x.order_id = orders.id)`;
-  await db.raw(
-    `update orders set ${c.createdAt} = ${moved('created_at')}, ` +
-      `${c.availableAt} = ${moved('available_at')}, ${c.attempts} = ${moved('attempts')}, ` +
-      `${c.lastError} = ${moved('last_error')}, ${c.traceContext} = ${moved('trace_context')} ` +
-      'where id in (select order_id from order_outbox)',
-  );
-  await orderPlacements.down(db);
-  await db.schema.dropTable('order_outbox');
+  await adoptLegacyRecords(db);
+}
+
+/**
+ * Moves every record in `order_outbox` (written by the previous release) into its order's row and
+ * deletes it there, atomically: a record is in exactly one of the two places at any time.
+ */
+export async function adoptLegacyRecords(db: Knex): Promise<void> {
+  const c = OUTBOX_RECORD_COLUMNS;
+  const copy =
+    `${c.createdAt} = x.created_at, ${c.availableAt} = x.available_at, ` +
+    `${c.attempts} = x.attempts, ${c.lastError} = x.last_error, ${c.traceContext} = x.trace_context`;
+  if ((db.client as { config: { client?: unknown } }).config.client === 'pg') {
+    await db.raw(
+      `with x as (delete from order_outbox returning *) update orders set ${copy} from x where orders.id = x.order_id`,
+    );
+    return;
+  }
+  // Nearly always empty: look before opening a transaction on the one connection.
+  if ((await db('order_outbox').first('order_id')) === undefined) return;
+  // SQLite has one writer: the transaction is atomic against every other connection.
+  await db.transaction(async (trx) => {
+    await trx.raw(`update orders set ${copy} from order_outbox x where orders.id = x.order_id`);
+    await trx('order_outbox').delete();
+  });
 }
 
 export async function down(db: Knex): Promise<void> {
   const c = OUTBOX_RECORD_COLUMNS;
-  await createOutboxTable(db);
   await db.raw(
     'insert into order_outbox (order_id, request_id, trace_context, created_at, available_at, attempts, last_error) ' +
       `select id, request_id, ${c.traceContext}, ${c.createdAt}, ${c.availableAt}, ${c.attempts}, ${c.lastError} ` +
@@ -57,5 +73,4 @@ export async function down(db: Knex): Promise<void> {
   // ALTER TABLE … DROP COLUMN on both (SQLite ≥ 3.35): knex would rebuild the SQLite table, and
   // dropping the old one cascades, under foreign keys, into the outbox rows just written back.
   for (const column of Object.values(c)) await db.raw(`alter table orders drop column ${column}`);
-  await orderPlacements.up(db);
 }

@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '@shipshape/testkit';
 import { createDatabase } from '../connection.js';
+import { createOutboxStore } from '../../outbox/outbox-store.js';
 import { migrationSource } from './index.js';
 
 async function onSqlite(use: (db: Knex) => Promise<void>): Promise<void> {
@@ -62,7 +63,7 @@ describe.each([
       });
 
       await db.migrate.up({ migrationSource });
-      expect(await db.schema.hasTable('order_outbox')).toBe(false);
+      expect(await db('order_outbox').select()).toEqual([]); // moved, the table kept
       const rows = (await db('orders')
         .select('id', 'outbox_created_at', 'outbox_available_at', 'outbox_attempts')
         .select('outbox_last_error', 'outbox_trace_context')
@@ -89,5 +90,27 @@ describe.each([
       expect(Number((await db('orders').where({ id: 'o-pending' }).first()).outbox_attempts)).toBe(
         3,
       );
+    }));
+
+  it('hands a record the previous release writes during a rolling deploy to the next claim', () =>
+    on(async (db) => {
+      await db.migrate.latest({ migrationSource });
+      await db('orders').insert(order('o-old-pod', 'pending'));
+      // What the previous release's placement writes (its order row has no record columns).
+      await db('order_outbox').insert({
+        order_id: 'o-old-pod',
+        request_id: 'r-o-old-pod',
+        created_at: 5_000,
+        available_at: 6_000,
+        attempts: 0,
+      });
+      const store = createOutboxStore(db, () => 6_000);
+      expect(await store.stats()).toEqual({ records: 0, oldestAgeMs: 0 });
+      const claimed = await store.claimDue(10, 1_000);
+      expect(
+        claimed.map((record) => [record.orderId, record.requestId, record.orderStatus]),
+      ).toEqual([['o-old-pod', 'r-o-old-pod', 'pending']]);
+      expect(await db('order_outbox').select()).toEqual([]);
+      expect(await store.stats()).toEqual({ records: 1, oldestAgeMs: 1_000 });
     }));
 });
